@@ -1,0 +1,52 @@
+// Provider and data-source schemas, as declared to Terraform in GetProviderSchema.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "internal/cty/type.h"
+
+namespace tfprotocol {
+
+struct Attribute {
+  std::string name;
+  cty::Type type;
+  std::string description;  // Markdown.
+  bool required = false;
+  bool optional = false;
+  bool computed = false;
+  bool sensitive = false;
+  bool deprecated = false;
+};
+
+struct NestedBlock;
+
+struct Block {
+  std::vector<Attribute> attributes;
+  std::vector<NestedBlock> block_types;
+  std::string description;  // Markdown.
+  bool deprecated = false;
+
+  // The object type of this block's values (attributes and nested blocks).
+  cty::Type ImpliedType() const;
+  // The attribute named `name`, or nullptr.
+  const Attribute* FindAttribute(std::string_view name) const;
+};
+
+enum class Nesting { kSingle = 1, kList = 2, kSet = 3, kMap = 4, kGroup = 5 };
+
+struct NestedBlock {
+  std::string type_name;
+  Block block;
+  Nesting nesting = Nesting::kList;
+  int64_t min_items = 0;
+  int64_t max_items = 0;
+};
+
+struct Schema {
+  int64_t version = 0;
+  Block block;
+};
+
+}  // namespace tfprotocol
