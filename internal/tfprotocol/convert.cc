@@ -1,0 +1,88 @@
+#include "internal/tfprotocol/convert.h"
+
+#include "internal/base/status_macros.h"
+#include "internal/cty/msgpack.h"
+
+namespace tfprotocol {
+namespace {
+
+void BlockToProto(const Block& block, tfplugin6::Schema::Block* out) {
+  out->set_description(block.description);
+  out->set_description_kind(tfplugin6::MARKDOWN);
+  out->set_deprecated(block.deprecated);
+  for (const Attribute& attribute : block.attributes) {
+    tfplugin6::Schema::Attribute* a = out->add_attributes();
+    a->set_name(attribute.name);
+    a->set_type(attribute.type.ToJson());
+    a->set_description(attribute.description);
+    a->set_description_kind(tfplugin6::MARKDOWN);
+    a->set_required(attribute.required);
+    a->set_optional(attribute.optional);
+    a->set_computed(attribute.computed);
+    a->set_sensitive(attribute.sensitive);
+    a->set_deprecated(attribute.deprecated);
+  }
+  for (const NestedBlock& nested : block.block_types) {
+    tfplugin6::Schema::NestedBlock* b = out->add_block_types();
+    b->set_type_name(nested.type_name);
+    b->set_nesting(static_cast<tfplugin6::Schema::NestedBlock::NestingMode>(nested.nesting));
+    b->set_min_items(nested.min_items);
+    b->set_max_items(nested.max_items);
+    BlockToProto(nested.block, b->mutable_block());
+  }
+}
+
+void PathToProto(const AttributePath& path, tfplugin6::AttributePath* out) {
+  for (const AttributePath::Step& step : path.steps()) {
+    tfplugin6::AttributePath::Step* s = out->add_steps();
+    if (const auto* attr = std::get_if<AttributePath::AttributeName>(&step)) {
+      s->set_attribute_name(attr->name);
+    } else if (const auto* key = std::get_if<AttributePath::ElementKeyString>(&step)) {
+      s->set_element_key_string(key->key);
+    } else {
+      s->set_element_key_int(std::get<AttributePath::ElementKeyInt>(step).index);
+    }
+  }
+}
+
+}  // namespace
+
+void SchemaToProto(const Schema& schema, tfplugin6::Schema* out) {
+  out->set_version(schema.version);
+  // Always materialise the block: Terraform crashes on a schema without one.
+  BlockToProto(schema.block, out->mutable_block());
+}
+
+void DiagnosticsToProto(const Diagnostics& diagnostics,
+                        google::protobuf::RepeatedPtrField<tfplugin6::Diagnostic>* out) {
+  for (const Diagnostic& d : diagnostics.items()) {
+    tfplugin6::Diagnostic* p = out->Add();
+    p->set_severity(d.severity == Severity::kError ? tfplugin6::Diagnostic::ERROR
+                                                   : tfplugin6::Diagnostic::WARNING);
+    p->set_summary(d.summary);
+    p->set_detail(d.detail);
+    if (d.attribute.has_value() && !d.attribute->empty()) {
+      PathToProto(*d.attribute, p->mutable_attribute());
+    }
+  }
+}
+
+absl::StatusOr<cty::Value> DecodeDynamicValue(const tfplugin6::DynamicValue& in,
+                                              const cty::Type& type) {
+  if (in.msgpack().empty()) {
+    if (!in.json().empty()) {
+      return absl::InvalidArgumentError("JSON-encoded values are not supported; expected msgpack");
+    }
+    return absl::InvalidArgumentError("the value is empty");
+  }
+  return cty::DecodeMsgpack(in.msgpack(), type);
+}
+
+absl::Status EncodeDynamicValue(const cty::Value& value, const cty::Type& type,
+                                tfplugin6::DynamicValue* out) {
+  ASSIGN_OR_RETURN(std::string bytes, cty::EncodeMsgpack(value, type));
+  out->set_msgpack(std::move(bytes));
+  return absl::OkStatus();
+}
+
+}  // namespace tfprotocol

@@ -1,0 +1,67 @@
+// The Agora provider: the provider block's settings, the configured HTTP stack every data source
+// shares, the per-process snapshot cache and cancellation.
+//
+// Thread-safety: Configure() may run again (reattach mode) while reads are in flight; readers take
+// a shared_ptr to the configuration current at their start.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "internal/base/env.h"
+#include "internal/tfprotocol/provider.h"
+#include "provider/cancellation.h"
+#include "provider/clock.h"
+#include "provider/http_transport.h"
+#include "provider/ncs_client.h"
+#include "provider/settings.h"
+#include "provider/snapshot_cache.h"
+
+namespace agora {
+
+class AgoraProvider final : public tfprotocol::Provider {
+ public:
+  using TransportFactory =
+      std::function<std::unique_ptr<HttpTransport>(const ProviderSettings& settings)>;
+
+  // `env` and `clock` must outlive the provider. The factory builds the HTTP stack from the
+  // settings at configure time (libcurl by default).
+  AgoraProvider(const base::Env& env, Clock& clock, TransportFactory transport_factory = nullptr);
+  ~AgoraProvider() override;
+  AgoraProvider(const AgoraProvider&) = delete;
+  AgoraProvider& operator=(const AgoraProvider&) = delete;
+
+  const tfprotocol::Schema& schema() const override { return schema_; }
+  std::vector<tfprotocol::DataSource*> data_sources() override;
+  tfprotocol::Diagnostics ValidateConfig(const cty::Value& config) const override;
+  tfprotocol::Diagnostics Configure(const tfprotocol::ConfigureRequest& request) override;
+  void Stop() override;
+
+  // What data sources use.
+  struct Configured {
+    ProviderSettings settings;
+    std::unique_ptr<HttpTransport> transport;
+    std::string terraform_version;
+  };
+  // The current configuration; an error diagnostic if Configure has not succeeded.
+  std::shared_ptr<const Configured> configured() const;
+  // Reads the service's IPs once per (service, credentials, endpoint chain) in this process.
+  std::shared_ptr<const SnapshotCache::Result> FetchSnapshot(const Configured& configured,
+                                                             NcsService service);
+
+ private:
+  const base::Env& env_;
+  Clock& clock_;
+  TransportFactory transport_factory_;
+  const tfprotocol::Schema schema_;
+  Cancellation cancellation_;
+  SnapshotCache cache_;
+  std::vector<std::unique_ptr<tfprotocol::DataSource>> data_sources_;
+
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const Configured> configured_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace agora

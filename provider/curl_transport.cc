@@ -1,0 +1,165 @@
+#include "absl/strings/string_view.h"
+#include "provider/curl_transport.h"
+
+#include <curl/curl.h>
+
+#include <memory>
+#include <mutex>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+
+namespace agora {
+namespace {
+
+struct EasyDeleter {
+  void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
+};
+struct SlistDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+
+struct Transfer {
+  const HttpRequest* request;
+  HttpResponse response;
+  bool too_large = false;
+};
+
+size_t OnBody(char* data, size_t size, size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  size_t bytes = size * count;
+  if (transfer->response.body.size() + bytes > transfer->request->max_body_bytes) {
+    transfer->too_large = true;
+    return 0;  // Makes libcurl fail the transfer with CURLE_WRITE_ERROR.
+  }
+  transfer->response.body.append(data, bytes);
+  return bytes;
+}
+
+size_t OnHeader(char* data, size_t size, size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  absl::string_view line(data, size * count);
+  if (absl::StartsWith(line, "HTTP/")) {
+    // A new response begins (e.g. after a proxy's CONNECT reply): keep only the last one's.
+    transfer->response.headers.clear();
+  } else if (size_t colon = line.find(':'); colon != absl::string_view::npos) {
+    std::string name = absl::AsciiStrToLower(line.substr(0, colon));
+    absl::string_view value = absl::StripAsciiWhitespace(line.substr(colon + 1));
+    transfer->response.headers[name] = std::string(value);
+  }
+  return size * count;
+}
+
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* transfer = static_cast<Transfer*>(user);
+  const Cancellation* cancellation = transfer->request->cancellation;
+  return cancellation != nullptr && cancellation->cancelled() ? 1 : 0;
+}
+
+absl::Status MapError(CURLcode code, const char* error_buffer, const Transfer& transfer,
+                      const HttpRequest& request) {
+  std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
+  switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+      return absl::UnavailableError(detail);
+    case CURLE_OPERATION_TIMEDOUT:
+      return absl::DeadlineExceededError(
+          absl::StrCat("no complete answer within ", absl::FormatDuration(request.timeout),
+                       " (", detail, ")"));
+    case CURLE_ABORTED_BY_CALLBACK:
+      return absl::CancelledError("the request was cancelled");
+    case CURLE_WRITE_ERROR:
+      if (transfer.too_large) {
+        return absl::ResourceExhaustedError(absl::StrCat(
+            "the response body is larger than ", request.max_body_bytes / 1024,
+            " KiB; an answer that large is not a list of Notifications IPs"));
+      }
+      return absl::UnknownError(detail);
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+      return absl::FailedPreconditionError(absl::StrCat("TLS verification failed: ", detail));
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+      return absl::InvalidArgumentError(detail);
+    default:
+      return absl::UnknownError(detail);
+  }
+}
+
+}  // namespace
+
+CurlTransport::CurlTransport(CurlTransportOptions options) : options_(std::move(options)) {
+  // Deferred to the first transport rather than start-up: most provider processes never fetch.
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+absl::StatusOr<HttpResponse> CurlTransport::Get(const HttpRequest& request) {
+  std::unique_ptr<CURL, EasyDeleter> curl(curl_easy_init());
+  if (!curl) return absl::InternalError("libcurl could not create a handle");
+  CURL* h = curl.get();
+
+  Transfer transfer{&request, {}, false};
+  char error_buffer[CURL_ERROR_SIZE] = {0};
+  std::unique_ptr<curl_slist, SlistDeleter> headers;
+  for (const std::string& header : request.headers) {
+    headers.reset(curl_slist_append(headers.release(), header.c_str()));
+  }
+
+  curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+  if (!options_.user_agent.empty()) curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  if (!request.username.empty() || !request.password.empty()) {
+    curl_easy_setopt(h, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+    curl_easy_setopt(h, CURLOPT_USERNAME, request.username.c_str());
+    curl_easy_setopt(h, CURLOPT_PASSWORD, request.password.c_str());
+  }
+  long timeout_ms = static_cast<long>(absl::ToInt64Milliseconds(request.timeout));
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+
+  // TLS: verification stays on unless the user asked for `insecure`.
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, options_.insecure ? 0L : 1L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, options_.insecure ? 0L : 2L);
+  curl_blob ca_blob{};
+  if (!options_.ca_cert_pem.empty()) {
+    ca_blob.data = const_cast<char*>(options_.ca_cert_pem.data());
+    ca_blob.len = options_.ca_cert_pem.size();
+    ca_blob.flags = CURL_BLOB_NOCOPY;
+    curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &ca_blob);
+  } else if (!options_.ca_cert_file.empty()) {
+    curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_cert_file.c_str());
+  }
+
+  // An empty string disables libcurl's own reading of proxy variables: the provider has already
+  // resolved them (both spellings) into options_.
+  curl_easy_setopt(h, CURLOPT_PROXY, options_.proxy_url.c_str());
+  curl_easy_setopt(h, CURLOPT_NOPROXY, options_.no_proxy.c_str());
+
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
+  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, OnProgress);
+  curl_easy_setopt(h, CURLOPT_XFERINFODATA, &transfer);
+
+  CURLcode code = curl_easy_perform(h);
+  if (code != CURLE_OK) return MapError(code, error_buffer, transfer, request);
+  long status = 0;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  transfer.response.status = static_cast<int>(status);
+  return std::move(transfer.response);
+}
+
+}  // namespace agora

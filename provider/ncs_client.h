@@ -1,0 +1,66 @@
+// The Agora client for GET /v{1,2}/ncs/ip: Basic auth, Agora's documented failover (each endpoint
+// in order), retries of transient failures with Agora's 1 s / 3 s / 6 s backoff plus jitter,
+// Retry-After, a per-attempt and a total time limit, and cancellation. Errors carry everything
+// Agora support asks for (status, message, endpoint, X-Request-ID, X-Resource-ID) and never the
+// secret.
+//
+// Thread-safe: Fetch() may run concurrently; the transport and clock must be thread-safe too.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/status/statusor.h"
+#include "provider/cancellation.h"
+#include "provider/clock.h"
+#include "provider/http_transport.h"
+#include "provider/ncs_response.h"
+#include "provider/settings.h"
+
+namespace agora {
+
+enum class NcsService { kRtc, kMediaGateway, kCloudRecording, kCloudTranscoding };
+
+// "rtc" → kRtc, ...; nullopt for anything else.
+std::optional<NcsService> ParseNcsService(absl::string_view name);
+absl::string_view NcsServicePath(NcsService service);  // "/v2/ncs/ip" or "/v1/ncs/ip"
+
+struct NcsFetchResult {
+  NcsResponse response;
+  std::string url;         // The endpoint that answered.
+  int attempts = 0;        // HTTP attempts made in all.
+  std::string request_id;  // X-Request-ID of the answer.
+};
+
+// The backoff before retry number `retry` (0-based): 1 s, 3 s, 6 s, then 6 s, each plus up to 20 %
+// jitter drawn from `jitter01` in [0, 1).
+absl::Duration BackoffDelay(int retry, double jitter01);
+
+// Parses a Retry-After value: delta seconds or an HTTP date (relative to `now`). nullopt if absent
+// or unparseable; never negative.
+std::optional<absl::Duration> ParseRetryAfter(absl::string_view value, absl::Time now);
+
+class NcsClient {
+ public:
+  // All references must outlive the client. `jitter` returns values in [0, 1).
+  NcsClient(const ProviderSettings& settings, HttpTransport& transport, Clock& clock,
+            const Cancellation& cancellation, std::function<double()> jitter);
+
+  // Errors: Unauthenticated/PermissionDenied (401/403), InvalidArgument (400/415 or a body that is
+  // not the documented JSON), NotFound (404 everywhere), Unavailable (every endpoint failed),
+  // DeadlineExceeded (total_timeout), Cancelled (StopProvider), FailedPrecondition (missing
+  // credentials or TLS verification). The message is ready for users.
+  absl::StatusOr<NcsFetchResult> Fetch(NcsService service);
+
+ private:
+  const ProviderSettings& settings_;
+  HttpTransport& transport_;
+  Clock& clock_;
+  const Cancellation& cancellation_;
+  std::function<double()> jitter_;
+};
+
+}  // namespace agora

@@ -1,0 +1,118 @@
+#include "absl/strings/string_view.h"
+#include "provider/ncs_response.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "rapidjson/document.h"
+#include "rapidjson/error/en.h"
+
+namespace agora {
+namespace {
+
+constexpr absl::string_view kExpectedShape =
+    "Expected the documented JSON: {\"data\":{\"service\":{\"hosts\":[{\"primaryIP\":\"...\"}]}}}";
+
+absl::string_view JsonTypeName(const rapidjson::Value& v) {
+  switch (v.GetType()) {
+    case rapidjson::kNullType:
+      return "null";
+    case rapidjson::kFalseType:
+    case rapidjson::kTrueType:
+      return "a boolean";
+    case rapidjson::kObjectType:
+      return "an object";
+    case rapidjson::kArrayType:
+      return "an array";
+    case rapidjson::kStringType:
+      return "a string";
+    case rapidjson::kNumberType:
+      return "a number";
+  }
+  return "a value";
+}
+
+absl::Status ShapeError(absl::string_view where, absl::string_view expected,
+                        const rapidjson::Value* found) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      "The response body has no ", where, " ", expected,
+      found == nullptr ? std::string(" (it is missing)")
+                       : absl::StrCat(" (found ", JsonTypeName(*found), ")"),
+      ". ", kExpectedShape, "."));
+}
+
+const rapidjson::Value* Member(const rapidjson::Value& object, const char* name) {
+  auto it = object.FindMember(name);
+  return it == object.MemberEnd() ? nullptr : &it->value;
+}
+
+}  // namespace
+
+absl::StatusOr<NcsResponse> ParseNcsResponse(absl::string_view body) {
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseStopWhenDoneFlag>(body.data(), body.size());
+  if (doc.HasParseError()) {
+    absl::string_view start = body.substr(0, 64);
+    return absl::InvalidArgumentError(absl::StrCat(
+        "The response body is not JSON (", rapidjson::GetParseError_En(doc.GetParseError()),
+        " at byte ", doc.GetErrorOffset(), "; it starts with \"", absl::CHexEscape(start),
+        body.size() > start.size() ? "...\"" : "\"", "). ", kExpectedShape, "."));
+  }
+  if (!doc.IsObject()) return ShapeError("top-level", "object", &doc);
+  const rapidjson::Value* data = Member(doc, "data");
+  if (data == nullptr || !data->IsObject()) return ShapeError("\"data\"", "object", data);
+  const rapidjson::Value* service = Member(*data, "service");
+  if (service == nullptr || !service->IsObject()) {
+    return ShapeError("\"data.service\"", "object", service);
+  }
+  const rapidjson::Value* hosts = Member(*service, "hosts");
+  if (hosts == nullptr || !hosts->IsArray()) {
+    return ShapeError("\"data.service.hosts\"", "array", hosts);
+  }
+
+  NcsResponse out;
+  std::vector<std::string> invalid;
+  std::vector<std::string> non_public;
+  for (rapidjson::SizeType i = 0; i < hosts->Size(); ++i) {
+    const rapidjson::Value& host = (*hosts)[i];
+    const rapidjson::Value* ip = host.IsObject() ? Member(host, "primaryIP") : nullptr;
+    if (ip == nullptr || ip->IsNull()) {
+      out.warnings.push_back(absl::StrCat("data.service.hosts[", i, "] has no primaryIP",
+                                          host.IsObject() ? "" : " (it is not an object)",
+                                          "; it was skipped."));
+      continue;
+    }
+    if (!ip->IsString()) {
+      invalid.push_back(
+          absl::StrCat("data.service.hosts[", i, "].primaryIP is ", JsonTypeName(*ip),
+                       ", not a string"));
+      continue;
+    }
+    absl::string_view text(ip->GetString(), ip->GetStringLength());
+    absl::StatusOr<IpAddress> address = IpAddress::Parse(text);
+    if (!address.ok()) {
+      invalid.push_back(absl::StrCat("data.service.hosts[", i, "].primaryIP: ",
+                                     address.status().message()));
+      continue;
+    }
+    if (auto reason = address->NonPublicReason()) {
+      non_public.push_back(absl::StrCat(address->ToString(), " is ", *reason));
+      continue;
+    }
+    out.addresses.push_back(*address);
+  }
+  if (!invalid.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("The response contains invalid addresses: ", absl::StrJoin(invalid, "; "),
+                     ". Each primaryIP must be a single IPv4 or IPv6 address."));
+  }
+  if (!non_public.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "The response contains addresses that must never be allow-listed: ",
+        absl::StrJoin(non_public, "; "),
+        ". Refusing the whole answer: a firewall entry like that is a bug or an attack."));
+  }
+  return out;
+}
+
+}  // namespace agora
