@@ -1,0 +1,457 @@
+"""Shared helpers for the end-to-end tests: real terraform, the built provider, the fake Agora API.
+
+Contract for the tests in this directory (run by ctest as ``python3 -m unittest -v test_x`` with
+cwd ``tests/e2e``):
+
+* The provider binary comes from ``AGORA_PROVIDER_BINARY`` (else ``<repo>/build/terraform-provider-agora``),
+  its version from ``AGORA_PROVIDER_VERSION`` (else 0.1.0). It is installed ONCE per test process
+  into a private filesystem mirror (:func:`provider_mirror`), with a CLI config file pointing at it.
+* ``terraform`` runs with an environment built from scratch (:func:`clean_env`): nothing of the
+  caller's environment leaks in (no ``SSL_CERT_FILE``, proxies, ``AGORA_*``, ``TF_*``) except
+  what a test passes explicitly. Plugin TLS stays on.
+* Every terraform process runs in its own session and is killed with its whole process group
+  (provider processes included) on timeout or interruption.
+* Temporary directories are removed at exit unless ``AGORA_E2E_KEEP=1`` (then their paths are
+  printed to stderr, for debugging).
+* Nothing talks to anything but 127.0.0.1: every configuration a test writes must set
+  ``endpoints`` (or ``AGORA_ENDPOINTS``) to a :class:`FakeAgora` URL.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import unittest
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
+
+E2E_DIR = Path(__file__).resolve().parent
+TESTS_DIR = E2E_DIR.parent
+REPO_ROOT = TESTS_DIR.parent
+
+for _path in (TESTS_DIR, REPO_ROOT / "scripts"):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+import install_mirror  # noqa: E402  (scripts/install_mirror.py)
+from fake_agora.server import (  # noqa: E402,F401  (re-exported for the tests)
+    DEFAULT_IPS,
+    FakeAgora,
+    TlsFiles,
+    basic_authorization,
+    generate_test_certificates,
+)
+
+PROVIDER_SOURCE = install_mirror.SOURCE  # registry.terraform.io/agora/agora
+DEFAULT_VERSION = "0.1.0"
+TERRAFORM_TIMEOUT = 300.0
+SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+# --- configuration from the environment -----------------------------------------------------------
+
+def terraform_binary() -> str:
+    """Absolute path of the terraform CLI; fails the test run clearly when it is missing."""
+    found = shutil.which("terraform")
+    if not found:
+        raise RuntimeError("terraform CLI not found on PATH (the end-to-end tests need it)")
+    return os.path.abspath(found)
+
+
+def provider_binary() -> Path:
+    """The provider under test: ``AGORA_PROVIDER_BINARY``, else the default build output."""
+    configured = os.environ.get("AGORA_PROVIDER_BINARY")
+    path = Path(configured) if configured else REPO_ROOT / "build" / "terraform-provider-agora"
+    if not path.is_file():
+        hint = "" if configured else " (set AGORA_PROVIDER_BINARY or run `make build`)"
+        raise RuntimeError(f"provider binary not found: {path}{hint}")
+    return path.resolve()
+
+
+def provider_version() -> str:
+    return os.environ.get("AGORA_PROVIDER_VERSION") or DEFAULT_VERSION
+
+
+def keep_temp() -> bool:
+    return os.environ.get("AGORA_E2E_KEEP", "") not in ("", "0", "false")
+
+
+# --- temporary directories -------------------------------------------------------------------------
+
+_temp_dirs: List[Path] = []
+_temp_lock = threading.Lock()
+
+
+def _cleanup_temp_dirs() -> None:
+    with _temp_lock:
+        dirs = list(_temp_dirs)
+        _temp_dirs.clear()
+    for path in dirs:
+        if keep_temp():
+            sys.stderr.write(f"harness: kept {path}\n")
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+atexit.register(_cleanup_temp_dirs)
+
+
+def make_temp_dir(prefix: str) -> Path:
+    """A fresh directory, removed at process exit (unless AGORA_E2E_KEEP=1)."""
+    path = Path(tempfile.mkdtemp(prefix=f"agora-e2e-{prefix}-")).resolve()
+    with _temp_lock:
+        _temp_dirs.append(path)
+    return path
+
+
+def remove_temp_dir(path: Path) -> None:
+    """Removes a directory made by :func:`make_temp_dir` now (unless AGORA_E2E_KEEP=1)."""
+    if keep_temp():
+        return
+    with _temp_lock:
+        if path in _temp_dirs:
+            _temp_dirs.remove(path)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+# --- the provider mirror (once per process) --------------------------------------------------------
+
+@dataclass(frozen=True)
+class Mirror:
+    """The provider installed in a filesystem mirror, and a CLI config file that uses it."""
+
+    root: Path
+    binary: Path
+    cli_config_file: Path
+    version: str
+
+
+_mirror: Optional[Mirror] = None
+_mirror_lock = threading.Lock()
+
+
+def provider_mirror() -> Mirror:
+    """Installs the provider under test into a private mirror on first use; cached afterwards."""
+    global _mirror
+    with _mirror_lock:
+        if _mirror is None:
+            base = make_temp_dir("mirror")
+            root = base / "mirror"
+            version = provider_version()
+            binary = install_mirror.install(provider_binary(), version, root)
+            config = install_mirror.write_cli_config(root, base / "terraform.rc")
+            _mirror = Mirror(root=root, binary=binary, cli_config_file=config, version=version)
+        return _mirror
+
+
+# --- running terraform -----------------------------------------------------------------------------
+
+class TerraformResult(tuple):
+    """``(returncode, stdout, stderr)`` of one terraform run, plus helpers.
+
+    Unpacks like a 3-tuple: ``rc, out, err = workdir.apply()``.
+    """
+
+    command: List[str]
+
+    def __new__(cls, returncode: int, stdout: str, stderr: str,
+                command: Sequence[str] = ()) -> "TerraformResult":
+        self = super().__new__(cls, (returncode, stdout, stderr))
+        self.command = list(command)
+        return self
+
+    @property
+    def returncode(self) -> int:
+        return self[0]
+
+    @property
+    def stdout(self) -> str:
+        return self[1]
+
+    @property
+    def stderr(self) -> str:
+        return self[2]
+
+    @property
+    def ok(self) -> bool:
+        return self[0] == 0
+
+    @property
+    def output(self) -> str:
+        """stdout and stderr, concatenated."""
+        return f"{self[1]}\n{self[2]}"
+
+    @property
+    def text(self) -> str:
+        """:func:`normalize_output` of stdout+stderr: diagnostics unwrapped onto single lines."""
+        return normalize_output(self.output)
+
+    def json(self) -> Any:
+        """stdout parsed as JSON (None when stdout is blank)."""
+        return json.loads(self[1]) if self[1].strip() else None
+
+    def describe(self) -> str:
+        """For assertion messages: the command, exit status and both streams."""
+        return (f"$ {' '.join(self.command)}  -> exit {self[0]}\n"
+                f"--- stdout ---\n{self[1]}\n--- stderr ---\n{self[2]}")
+
+
+class TerraformTimeout(AssertionError):
+    pass
+
+
+_BOX_PREFIX = re.compile(r"^\s*[│╷╵]\s?", re.MULTILINE)
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_output(text: str) -> str:
+    """Undoes terraform's diagnostic layout for substring assertions.
+
+    Terraform word-wraps diagnostic details at ~78 columns (only at spaces) and prefixes each line
+    with a box character. This strips those prefixes and collapses all whitespace (newlines
+    included) to single spaces, so a phrase split over two lines matches again. Tokens without
+    spaces (URLs, request IDs, addresses) are never split by terraform."""
+    return _SPACES.sub(" ", _BOX_PREFIX.sub("", text)).strip()
+
+
+def clean_env(home: Path, extra: Optional[Mapping[str, Optional[str]]] = None,
+              cli_config_file: Optional[Path] = None) -> Dict[str, str]:
+    """The complete environment for a terraform run, built from scratch.
+
+    Contains PATH (system directories plus terraform's own), HOME, TMPDIR, LANG,
+    TF_CLI_CONFIG_FILE (``cli_config_file``, default: :func:`provider_mirror`'s),
+    TF_IN_AUTOMATION=1, CHECKPOINT_DISABLE=1, then ``extra`` (a None value removes a key).
+    Nothing is inherited from the caller.
+    """
+    if cli_config_file is None:
+        cli_config_file = provider_mirror().cli_config_file
+    path = os.pathsep.join(dict.fromkeys([os.path.dirname(terraform_binary()),
+                                          *SYSTEM_PATH.split(os.pathsep)]))
+    env = {
+        "PATH": path,
+        "HOME": str(home),
+        "TMPDIR": tempfile.gettempdir(),
+        "LANG": "C.UTF-8",
+        "TF_CLI_CONFIG_FILE": str(cli_config_file),
+        "TF_IN_AUTOMATION": "1",
+        "CHECKPOINT_DISABLE": "1",
+    }
+    for key, value in (extra or {}).items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = str(value)
+    return env
+
+
+def _kill_group(pgid: int, sig: int) -> None:
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def run_terraform(args: Sequence[str], *, cwd: Path, env: Mapping[str, str],
+                  timeout: float = TERRAFORM_TIMEOUT, capture: bool = True) -> TerraformResult:
+    """Runs ``terraform ARGS`` in ``cwd`` with exactly ``env``; stdin is /dev/null.
+
+    With ``capture`` the output is returned; without, it goes to this process's stdout/stderr
+    (for the demo) and the result's streams are empty. The process runs in its own session; on
+    timeout (raises :class:`TerraformTimeout` with the output so far) or KeyboardInterrupt the
+    whole group is killed, and any provider process left behind after a normal exit is killed too.
+    """
+    command = [terraform_binary(), *args]
+    pipe = subprocess.PIPE if capture else None
+    proc = subprocess.Popen(command, cwd=str(cwd), env=dict(env), stdin=subprocess.DEVNULL,
+                            stdout=pipe, stderr=pipe, text=True, encoding="utf-8",
+                            errors="replace", start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc.pid, signal.SIGKILL)
+        stdout, stderr = proc.communicate()
+        raise TerraformTimeout(
+            f"terraform {' '.join(args)} did not finish within {timeout:.0f} s\n"
+            + TerraformResult(-9, stdout or "", stderr or "", command).describe())
+    except BaseException:
+        _kill_group(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        _kill_group(proc.pid, signal.SIGKILL)
+        proc.wait()
+        raise
+    _kill_group(proc.pid, signal.SIGKILL)  # Stragglers of the session, if any.
+    return TerraformResult(proc.returncode, stdout or "", stderr or "", command)
+
+
+# --- HCL ------------------------------------------------------------------------------------------
+
+def hcl_string(value: str) -> str:
+    """A quoted HCL string literal for ``value`` (template sequences escaped)."""
+    return json.dumps(value).replace("${", "$${").replace("%{", "%%{")
+
+
+def hcl_value(value: Any) -> str:
+    """HCL literal for a str, bool, int/float, list or dict (dict keys must be identifiers)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return hcl_string(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(hcl_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {hcl_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"no HCL literal for {type(value).__name__}")
+
+
+def hcl_block(header: str, arguments: Mapping[str, Any]) -> str:
+    """``header { name = value ... }`` with one argument per line."""
+    width = max((len(name) for name in arguments), default=0)
+    lines = [f"  {name.ljust(width)} = {hcl_value(value)}" for name, value in arguments.items()]
+    return header + " {\n" + "\n".join(lines) + ("\n" if lines else "") + "}\n"
+
+
+def required_providers_block(version: Optional[str] = None) -> str:
+    """The ``terraform { required_providers { agora = ... } }`` block, pinned to the version under
+    test by default."""
+    version = version or provider_version()
+    return (
+        "terraform {\n"
+        "  required_providers {\n"
+        "    agora = {\n"
+        '      source  = "agora/agora"\n'
+        f"      version = {hcl_string(version)}\n"
+        "    }\n"
+        "  }\n"
+        "}\n"
+    )
+
+
+# --- working directories ---------------------------------------------------------------------------
+
+class Workdir:
+    """A terraform working directory with its own HOME; ``.terraform`` lives inside it.
+
+    ``env`` holds variables added to every run of this directory (on top of :func:`clean_env`);
+    each run may add more (a None value removes a variable).
+    """
+
+    def __init__(self, name: str = "work", env: Optional[Mapping[str, str]] = None) -> None:
+        self.root = make_temp_dir(name)
+        self.path = self.root / "work"
+        self.home = self.root / "home"
+        self.path.mkdir()
+        self.home.mkdir()
+        self.env: Dict[str, Optional[str]] = dict(env or {})
+
+    def cleanup(self) -> None:
+        remove_temp_dir(self.root)
+
+    # files
+
+    def write_file(self, name: str, text: str) -> Path:
+        target = self.path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        return target
+
+    def write_main_tf(self, text: str) -> Path:
+        return self.write_file("main.tf", text)
+
+    def state_files(self) -> List[Path]:
+        """``terraform.tfstate`` and its backups, if present."""
+        return sorted(self.path.glob("terraform.tfstate*"))
+
+    def remove_state(self) -> None:
+        for path in self.state_files():
+            path.unlink()
+
+    def state(self) -> Optional[Dict[str, Any]]:
+        """The local state file parsed, or None if there is none."""
+        path = self.path / "terraform.tfstate"
+        if not path.exists() or not path.read_text(encoding="utf-8").strip():
+            return None
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    def state_resources(self, type_name: Optional[str] = None) -> List[Dict[str, Any]]:
+        """Resources (managed and data) recorded in the local state, optionally of one type."""
+        state = self.state() or {}
+        return [r for r in state.get("resources", [])
+                if type_name is None or r.get("type") == type_name]
+
+    # terraform
+
+    def run(self, *args: str, env: Optional[Mapping[str, Optional[str]]] = None,
+            timeout: float = TERRAFORM_TIMEOUT, capture: bool = True) -> TerraformResult:
+        merged: Dict[str, Optional[str]] = dict(self.env)
+        merged.update(env or {})
+        return run_terraform(list(args), cwd=self.path, env=clean_env(self.home, merged),
+                             timeout=timeout, capture=capture)
+
+    def init(self, *args: str, **kw: Any) -> TerraformResult:
+        return self.run("init", "-no-color", "-input=false", *args, **kw)
+
+    def validate(self, *args: str, **kw: Any) -> TerraformResult:
+        return self.run("validate", "-no-color", *args, **kw)
+
+    def plan(self, *args: str, **kw: Any) -> TerraformResult:
+        return self.run("plan", "-no-color", "-input=false", *args, **kw)
+
+    def apply(self, *args: str, **kw: Any) -> TerraformResult:
+        """``terraform apply -auto-approve`` (non-interactive)."""
+        return self.run("apply", "-no-color", "-input=false", "-auto-approve", *args, **kw)
+
+    def destroy(self, *args: str, **kw: Any) -> TerraformResult:
+        return self.run("destroy", "-no-color", "-input=false", "-auto-approve", *args, **kw)
+
+    def output_json(self, **kw: Any) -> TerraformResult:
+        return self.run("output", "-no-color", "-json", **kw)
+
+    def state_pull(self, **kw: Any) -> TerraformResult:
+        return self.run("state", "pull", **kw)
+
+    def outputs(self) -> Dict[str, Any]:
+        """``{name: value}`` from ``terraform output -json``; raises AssertionError on failure."""
+        result = self.output_json()
+        if not result.ok:
+            raise AssertionError("terraform output failed\n" + result.describe())
+        return {name: entry["value"] for name, entry in (result.json() or {}).items()}
+
+
+# --- the fake Agora API ----------------------------------------------------------------------------
+
+def start_fake(test: Optional[unittest.TestCase] = None, **kwargs: Any) -> FakeAgora:
+    """Starts a :class:`FakeAgora` on 127.0.0.1 (kwargs go to its constructor).
+
+    With ``test``, the fake is stopped by ``test.addCleanup`` even when the test fails; without,
+    the caller must call ``stop()``. ``AGORA_E2E_VERBOSE=1`` logs its requests to stderr."""
+    kwargs.setdefault("verbose", os.environ.get("AGORA_E2E_VERBOSE", "") not in ("", "0"))
+    fake = FakeAgora(**kwargs).start()
+    if test is not None:
+        test.addCleanup(fake.stop)
+    return fake
+
+
+def files_containing(needles: Iterable[str], paths: Iterable[Path]) -> List[str]:
+    """``"path: needle"`` for every needle found in any of the (existing) files; binary-safe."""
+    hits = []
+    encoded = [(n, n.encode("utf-8")) for n in needles if n]
+    for path in paths:
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        hits.extend(f"{path}: {n!r}" for n, raw in encoded if raw in data)
+    return hits
