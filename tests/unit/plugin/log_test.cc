@@ -1,0 +1,158 @@
+#include "internal/base/log.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <regex>
+#include <string>
+
+#include "rapidjson/document.h"
+
+namespace base {
+namespace {
+
+// One variable; MapEnv's map constructor is ambiguous for a single pair of C strings.
+MapEnv EnvWith(std::string name, std::string value) {
+  MapEnv env;
+  env.Set(std::move(name), std::move(value));
+  return env;
+}
+
+rapidjson::Document Parse(const std::string& line) {
+  rapidjson::Document doc;
+  doc.Parse(line.c_str(), line.size());
+  return doc;
+}
+
+TEST(FormatLogLineTest, WritesHclogJsonWithStringValues) {
+  std::string line = FormatLogLine(LogLevel::kWarn, "provider.terraform-provider-agora", "hello",
+                                   {{"k", "v"}, {"n", "1"}}, "2026-01-01T00:00:00.000000Z");
+  EXPECT_EQ(line,
+            R"({"@level":"warn","@message":"hello","@module":"provider.terraform-provider-agora",)"
+            R"("@timestamp":"2026-01-01T00:00:00.000000Z","k":"v","n":"1"})");
+}
+
+TEST(FormatLogLineTest, EscapesEverythingJsonNeeds) {
+  constexpr char kMessage[] = "quote\" backslash\\ newline\n tab\t nul\x00 bell\x07 é";
+  const std::string message(kMessage, sizeof(kMessage) - 1);
+  std::string line = FormatLogLine(LogLevel::kError, "m", message, {{"we\"ird", "a\nb"}}, "t");
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+
+  rapidjson::Document doc = Parse(line);
+  ASSERT_FALSE(doc.HasParseError()) << line;
+  ASSERT_TRUE(doc["@message"].IsString());
+  EXPECT_EQ(std::string(doc["@message"].GetString(), doc["@message"].GetStringLength()), message);
+  EXPECT_STREQ(doc["we\"ird"].GetString(), "a\nb");
+  EXPECT_STREQ(doc["@level"].GetString(), "error");
+}
+
+TEST(FormatLogLineTest, NamesEveryLevelLikeHclog) {
+  const std::pair<LogLevel, const char*> cases[] = {{LogLevel::kTrace, "trace"},
+                                                    {LogLevel::kDebug, "debug"},
+                                                    {LogLevel::kInfo, "info"},
+                                                    {LogLevel::kWarn, "warn"},
+                                                    {LogLevel::kError, "error"}};
+  for (const auto& [level, name] : cases) {
+    rapidjson::Document doc = Parse(FormatLogLine(level, "m", "x", {}, "t"));
+    EXPECT_STREQ(doc["@level"].GetString(), name);
+  }
+}
+
+// Captures what Log() writes to fd 2 while alive.
+class StderrCapture {
+ public:
+  StderrCapture() : file_(std::tmpfile()), saved_(dup(STDERR_FILENO)) {
+    std::fflush(stderr);
+    dup2(fileno(file_), STDERR_FILENO);
+  }
+  ~StderrCapture() {
+    Restore();
+    std::fclose(file_);
+  }
+  std::string Finish() {
+    Restore();
+    std::string text;
+    std::rewind(file_);
+    char buffer[4096];
+    size_t n;
+    while ((n = std::fread(buffer, 1, sizeof(buffer), file_)) > 0) text.append(buffer, n);
+    return text;
+  }
+
+ private:
+  void Restore() {
+    if (saved_ < 0) return;
+    dup2(saved_, STDERR_FILENO);
+    close(saved_);
+    saved_ = -1;
+  }
+  std::FILE* file_;
+  int saved_;
+};
+
+class LogTest : public ::testing::Test {
+ protected:
+  void TearDown() override { InitLogging(MapEnv(), "provider"); }
+};
+
+TEST_F(LogTest, WritesOneLineWithAMicrosecondUtcTimestamp) {
+  InitLogging(EnvWith("TF_LOG", "debug"), "provider.terraform-provider-agora");
+  StderrCapture capture;
+  Log(LogLevel::kInfo, "started", {{"version", "0.1.0"}});
+  std::string out = capture.Finish();
+
+  ASSERT_FALSE(out.empty());
+  EXPECT_EQ(out.back(), '\n');
+  EXPECT_EQ(out.find('\n'), out.size() - 1) << out;
+  rapidjson::Document doc = Parse(out.substr(0, out.size() - 1));
+  ASSERT_FALSE(doc.HasParseError()) << out;
+  EXPECT_STREQ(doc["@module"].GetString(), "provider.terraform-provider-agora");
+  EXPECT_STREQ(doc["@message"].GetString(), "started");
+  EXPECT_STREQ(doc["version"].GetString(), "0.1.0");
+  EXPECT_TRUE(std::regex_match(doc["@timestamp"].GetString(),
+                               std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)")))
+      << doc["@timestamp"].GetString();
+}
+
+TEST_F(LogTest, WritesNothingBelowTheLevel) {
+  InitLogging(EnvWith("TF_LOG", "WARN"), "m");
+  StderrCapture capture;
+  Log(LogLevel::kInfo, "quiet");
+  Log(LogLevel::kError, "loud");
+  std::string out = capture.Finish();
+  EXPECT_EQ(out.find("quiet"), std::string::npos);
+  EXPECT_NE(out.find("loud"), std::string::npos);
+}
+
+TEST_F(LogTest, ProviderLevelWinsOverTheGlobalOne) {
+  InitLogging(MapEnv({{"TF_LOG", "ERROR"}, {"TF_LOG_PROVIDER", "trace"}}), "m");
+  EXPECT_TRUE(LogEnabled(LogLevel::kTrace));
+  InitLogging(MapEnv({{"TF_LOG", "TRACE"}, {"TF_LOG_PROVIDER", "error"}}), "m");
+  EXPECT_FALSE(LogEnabled(LogLevel::kWarn));
+  EXPECT_TRUE(LogEnabled(LogLevel::kError));
+  // An empty TF_LOG_PROVIDER falls back to TF_LOG, as in Terraform.
+  InitLogging(MapEnv({{"TF_LOG", "INFO"}, {"TF_LOG_PROVIDER", ""}}), "m");
+  EXPECT_TRUE(LogEnabled(LogLevel::kInfo));
+  EXPECT_FALSE(LogEnabled(LogLevel::kDebug));
+}
+
+TEST_F(LogTest, JsonMeansTrace) {
+  InitLogging(EnvWith("TF_LOG", "json"), "m");
+  EXPECT_TRUE(LogEnabled(LogLevel::kTrace));
+}
+
+TEST_F(LogTest, UnsetOffOrUnknownMeansSilent) {
+  for (const char* value : {"OFF", "off", "bogus"}) {
+    InitLogging(EnvWith("TF_LOG", value), "m");
+    EXPECT_FALSE(LogEnabled(LogLevel::kError)) << value;
+  }
+  InitLogging(MapEnv(), "m");
+  EXPECT_FALSE(LogEnabled(LogLevel::kError));
+  StderrCapture capture;
+  Log(LogLevel::kError, "nothing");
+  EXPECT_EQ(capture.Finish(), "");
+}
+
+}  // namespace
+}  // namespace base

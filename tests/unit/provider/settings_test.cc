@@ -1,0 +1,128 @@
+#include "provider/settings.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace agora {
+namespace {
+
+using ::testing::HasSubstr;
+using tfprotocol::AttributePath;
+
+// A provider config object with the given attributes set, all others null.
+cty::Value Config(cty::Value::Attributes attributes = {}) {
+  return cty::Value::ObjectOf(ProviderSchema().block.ImpliedType(), std::move(attributes));
+}
+
+cty::Value Strings(std::vector<std::string> items) {
+  cty::Value::Elements elements;
+  for (auto& s : items) elements.push_back(cty::Value::String(s));
+  return cty::Value::List(cty::Type::String(), std::move(elements));
+}
+
+TEST(ParseGoDurationTest, AcceptsGoSyntaxOnly) {
+  EXPECT_EQ(*ParseGoDuration("500ms"), absl::Milliseconds(500));
+  EXPECT_EQ(*ParseGoDuration("1m30s"), absl::Seconds(90));
+  EXPECT_EQ(*ParseGoDuration("1.5s"), absl::Milliseconds(1500));
+  for (const char* bad : {"", "10", "10 seconds", "inf", "-1s", "0s", "1d"}) {
+    EXPECT_FALSE(ParseGoDuration(bad).ok()) << bad;
+  }
+}
+
+TEST(NormaliseEndpointTest, HttpsEverywhereHttpOnLoopback) {
+  EXPECT_EQ(*NormaliseEndpoint("https://api.agora.io/"), "https://api.agora.io");
+  EXPECT_EQ(*NormaliseEndpoint("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+  EXPECT_EQ(*NormaliseEndpoint("http://localhost:1"), "http://localhost:1");
+  EXPECT_EQ(*NormaliseEndpoint("http://[::1]:1"), "http://[::1]:1");
+  EXPECT_THAT(std::string(NormaliseEndpoint("http://api.agora.io").status().message()),
+              HasSubstr("clear text"));
+  for (const char* bad : {"api.agora.io", "ftp://api.agora.io", "https://u:p@api.agora.io",
+                          "https://api.agora.io/?x=1", ""}) {
+    EXPECT_FALSE(NormaliseEndpoint(bad).ok()) << bad;
+  }
+}
+
+TEST(ValidateProviderConfigTest, NullAndUnknownValuesPass) {
+  EXPECT_TRUE(ValidateProviderConfig(Config()).empty());
+  EXPECT_TRUE(ValidateProviderConfig(Config({{"region", cty::Value::Unknown(cty::Type::String())},
+                                             {"endpoints", cty::Value::List(cty::Type::String(),
+                                                 {cty::Value::Unknown(cty::Type::String())})}}))
+                  .empty());
+}
+
+TEST(ValidateProviderConfigTest, EachErrorPointsAtItsAttribute) {
+  auto d = ValidateProviderConfig(
+      Config({{"region", cty::Value::String("mars-1")},
+              {"endpoints", Strings({"https://ok.example", "http://bad.example"})},
+              {"max_retries", cty::Value::Int(11)},
+              {"request_timeout", cty::Value::String("2m")},
+              {"total_timeout", cty::Value::String("1m")}}));
+  std::vector<std::string> paths;
+  for (const auto& item : d.items()) paths.push_back(item.attribute->ToString());
+  EXPECT_THAT(paths, ::testing::UnorderedElementsAre("region", "endpoints[1]", "max_retries",
+                                                     "total_timeout"));
+}
+
+TEST(ResolveProviderSettingsTest, DefaultsAndEnvironmentFallbacks) {
+  base::MapEnv env({{"AGORA_CUSTOMER_ID", "cid"},
+                    {"AGORA_CUSTOMER_SECRET", "sec"},
+                    {"https_proxy", "http://127.0.0.1:3128"},
+                    {"no_proxy", "internal.example"}});
+  ProviderSettings s;
+  auto d = ResolveProviderSettings(Config(), env, &s);
+  ASSERT_FALSE(d.has_errors());
+  EXPECT_EQ(s.customer_id->value, "cid");
+  EXPECT_EQ(s.customer_id->source, "AGORA_CUSTOMER_ID");
+  EXPECT_EQ(s.endpoints,
+            (std::vector<std::string>{"https://api.agora.io", "https://api.sd-rtn.com"}));
+  EXPECT_EQ(s.request_timeout, absl::Seconds(10));
+  EXPECT_EQ(s.total_timeout, absl::Seconds(60));
+  EXPECT_EQ(s.max_retries, 3);
+  EXPECT_EQ(s.proxy_url, "http://127.0.0.1:3128");
+  EXPECT_EQ(s.no_proxy, "internal.example");
+}
+
+TEST(ResolveProviderSettingsTest, ConfigWinsAndRegionExtendsTheChain) {
+  base::MapEnv env({{"AGORA_CUSTOMER_ID", "env-cid"},
+                    {"AGORA_ENDPOINTS", "https://env.example"},
+                    {"HTTPS_PROXY", "http://upper:1"},
+                    {"https_proxy", "http://lower:1"}});
+  ProviderSettings s;
+  auto d = ResolveProviderSettings(
+      Config({{"customer_id", cty::Value::String("hcl-cid")},
+              {"endpoints", Strings({"https://a.example/"})},
+              {"region", cty::Value::String("eu-west-1")}}),
+      env, &s);
+  ASSERT_FALSE(d.has_errors());
+  EXPECT_EQ(s.customer_id->source, "customer_id");
+  EXPECT_EQ(s.endpoints, (std::vector<std::string>{"https://a.example",
+                                                   "https://api-eu-west-1.agora.io",
+                                                   "https://api-eu-west-1.sd-rtn.com"}));
+  EXPECT_EQ(s.proxy_url, "http://upper:1");
+}
+
+TEST(ResolveProviderSettingsTest, EnvironmentEndpointsAreCommaSeparatedAndValidated) {
+  base::MapEnv env;
+  env.Set("AGORA_ENDPOINTS", " https://a.example , https://b.example ");
+  ProviderSettings s;
+  ASSERT_FALSE(ResolveProviderSettings(Config(), env, &s).has_errors());
+  EXPECT_EQ(s.endpoints, (std::vector<std::string>{"https://a.example", "https://b.example"}));
+
+  base::MapEnv bad;
+  bad.Set("AGORA_ENDPOINTS", "http://evil.example");
+  auto d = ResolveProviderSettings(Config(), bad, &s);
+  ASSERT_TRUE(d.has_errors());
+  EXPECT_THAT(d.items()[0].summary, HasSubstr("AGORA_ENDPOINTS"));
+}
+
+TEST(ResolveProviderSettingsTest, UnknownAttributesAreRecorded) {
+  ProviderSettings s;
+  base::MapEnv env;
+  ASSERT_FALSE(ResolveProviderSettings(
+                   Config({{"customer_id", cty::Value::Unknown(cty::Type::String())}}), env, &s)
+                   .has_errors());
+  EXPECT_EQ(s.unknown_attributes, std::vector<std::string>{"customer_id"});
+}
+
+}  // namespace
+}  // namespace agora
