@@ -20,6 +20,7 @@ cwd ``tests/e2e``):
 from __future__ import annotations
 
 import atexit
+import functools
 import json
 import os
 import re
@@ -32,7 +33,7 @@ import threading
 import unittest
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 E2E_DIR = Path(__file__).resolve().parent
 TESTS_DIR = E2E_DIR.parent
@@ -260,6 +261,29 @@ def _kill_group(pgid: int, sig: int) -> None:
         pass
 
 
+_LOOPBACK_RESOLV_CONF = "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n"
+
+
+@functools.lru_cache(maxsize=None)
+def _loopback_dns_prefix() -> Tuple[str, ...]:
+    """A command prefix that runs a program in a private mount namespace whose /etc/resolv.conf
+    names only 127.0.0.1, where nothing answers: any name lookup by terraform or the provider
+    (say, of the default endpoint api.agora.io, or a deliberately unresolvable endpoint) fails
+    at once instead of sending a query off this machine. Empty when that is impossible (not root,
+    no unshare), in which case tests never rely on it for safety: they configure loopback
+    endpoints only."""
+    unshare = shutil.which("unshare")
+    if os.geteuid() != 0 or unshare is None:
+        return ()
+    resolv = make_temp_dir("resolv") / "resolv.conf"
+    resolv.write_text(_LOOPBACK_RESOLV_CONF)
+    prefix = (unshare, "--mount", "--propagation", "private", "sh", "-c",
+              'mount --bind "$0" /etc/resolv.conf && exec "$@"', str(resolv))
+    probe = subprocess.run([*prefix, "true"], stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return prefix if probe.returncode == 0 else ()
+
+
 def run_terraform(args: Sequence[str], *, cwd: Path, env: Mapping[str, str],
                   timeout: float = TERRAFORM_TIMEOUT, capture: bool = True) -> TerraformResult:
     """Runs ``terraform ARGS`` in ``cwd`` with exactly ``env``; stdin is /dev/null.
@@ -269,7 +293,7 @@ def run_terraform(args: Sequence[str], *, cwd: Path, env: Mapping[str, str],
     timeout (raises :class:`TerraformTimeout` with the output so far) or KeyboardInterrupt the
     whole group is killed, and any provider process left behind after a normal exit is killed too.
     """
-    command = [terraform_binary(), *args]
+    command = [*_loopback_dns_prefix(), terraform_binary(), *args]
     pipe = subprocess.PIPE if capture else None
     proc = subprocess.Popen(command, cwd=str(cwd), env=dict(env), stdin=subprocess.DEVNULL,
                             stdout=pipe, stderr=pipe, text=True, encoding="utf-8",
