@@ -9,7 +9,7 @@ SHELL      := /bin/bash
 BUILD_DIR  ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS       ?= 2
-VERSION    := $(shell sed -n 's/^project(terraform-provider-agora VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
+VERSION    := $(shell sed -n 's/^project.terraform-provider-agora VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
 MIRROR     ?= $(HOME)/.terraform.d/agora-mirror
 PYTHON     ?= /usr/bin/python3
 
