@@ -42,14 +42,15 @@ const char* LevelName(LogLevel level) {
 LogLevel LevelFromEnv(const Env& env) {
   std::optional<std::string> value = env.Get("TF_LOG_PROVIDER");
   if (!value.has_value() || value->empty()) value = env.Get("TF_LOG");
-  if (!value.has_value()) return LogLevel::kOff;
+  if (!value.has_value() || value->empty()) return LogLevel::kOff;
   std::string name = absl::AsciiStrToUpper(*value);
+  if (name == "OFF") return LogLevel::kOff;
   if (name == "TRACE" || name == "JSON") return LogLevel::kTrace;
   if (name == "DEBUG") return LogLevel::kDebug;
   if (name == "INFO") return LogLevel::kInfo;
   if (name == "WARN") return LogLevel::kWarn;
   if (name == "ERROR") return LogLevel::kError;
-  return LogLevel::kOff;
+  return LogLevel::kTrace;  // Terraform treats any other value (e.g. TF_LOG=1) as TRACE.
 }
 
 // hclog's timestamp: UTC, exactly six fractional digits. Terraform logs any other shape verbatim.

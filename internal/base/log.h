@@ -19,7 +19,8 @@ enum class LogLevel { kTrace = 0, kDebug = 1, kInfo = 2, kWarn = 3, kError = 4, 
 using LogFields = std::vector<std::pair<std::string, std::string>>;
 
 // Sets the process-wide level from TF_LOG_PROVIDER / TF_LOG (TRACE, DEBUG, INFO, WARN, ERROR, OFF,
-// JSON = TRACE; case-insensitive; anything else = off) and the `@module` name
+// JSON = TRACE; case-insensitive; unset, empty or OFF = off; any other value = TRACE, as
+// Terraform itself treats it) and the `@module` name
 // (e.g. "provider.terraform-provider-agora"). Call once at start-up before any threads log.
 void InitLogging(const Env& env, std::string module);
 

@@ -142,8 +142,13 @@ TEST_F(LogTest, JsonMeansTrace) {
   EXPECT_TRUE(LogEnabled(LogLevel::kTrace));
 }
 
-TEST_F(LogTest, UnsetOffOrUnknownMeansSilent) {
-  for (const char* value : {"OFF", "off", "bogus"}) {
+TEST_F(LogTest, UnknownValueMeansTraceLikeTerraform) {
+  InitLogging(EnvWith("TF_LOG", "1"), "m");
+  EXPECT_TRUE(LogEnabled(LogLevel::kTrace));
+}
+
+TEST_F(LogTest, UnsetEmptyOrOffMeansSilent) {
+  for (const char* value : {"OFF", "off", ""}) {
     InitLogging(EnvWith("TF_LOG", value), "m");
     EXPECT_FALSE(LogEnabled(LogLevel::kError)) << value;
   }
