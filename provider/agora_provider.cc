@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "provider/agora_provider.h"
 
 #include <openssl/evp.h>
@@ -8,6 +7,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
 #include "internal/base/log.h"
 #include "provider/curl_transport.h"
 #include "provider/ncs_ips_data_source.h"
@@ -33,8 +33,7 @@ std::string Sha256Hex(absl::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), length));
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 }  // namespace
@@ -86,15 +85,14 @@ std::shared_ptr<const AgoraProvider::Configured> AgoraProvider::configured() con
 std::shared_ptr<const SnapshotCache::Result> AgoraProvider::FetchSnapshot(
     const Configured& configured, NcsService service) {
   const ProviderSettings& s = configured.settings;
-  std::string key = absl::StrCat(
-      NcsServicePath(service), "\n", s.customer_id ? s.customer_id->value : "", "\n",
-      s.customer_secret ? Sha256Hex(s.customer_secret->value) : "", "\n",
-      absl::StrJoin(s.endpoints, ","));
+  std::string key =
+      absl::StrCat(NcsServicePath(service), "\n", s.customer_id ? s.customer_id->value : "", "\n",
+                   s.customer_secret ? Sha256Hex(s.customer_secret->value) : "", "\n",
+                   absl::StrJoin(s.endpoints, ","));
   return cache_.Get(key, [&]() -> SnapshotCache::Result {
     std::mt19937_64 rng(std::random_device{}());
     std::uniform_real_distribution<double> jitter(0.0, 1.0);
-    NcsClient client(s, *configured.transport, clock_, cancellation_,
-                     [&] { return jitter(rng); });
+    NcsClient client(s, *configured.transport, clock_, cancellation_, [&] { return jitter(rng); });
     return client.Fetch(service);
   });
 }

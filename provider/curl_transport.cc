@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "provider/curl_transport.h"
 
 #include <curl/curl.h>
@@ -8,6 +7,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 
 namespace agora {
@@ -66,16 +66,15 @@ absl::Status MapError(CURLcode code, const char* error_buffer, const Transfer& t
     case CURLE_COULDNT_CONNECT:
       return absl::UnavailableError(detail);
     case CURLE_OPERATION_TIMEDOUT:
-      return absl::DeadlineExceededError(
-          absl::StrCat("no complete answer within ", absl::FormatDuration(request.timeout),
-                       " (", detail, ")"));
+      return absl::DeadlineExceededError(absl::StrCat(
+          "no complete answer within ", absl::FormatDuration(request.timeout), " (", detail, ")"));
     case CURLE_ABORTED_BY_CALLBACK:
       return absl::CancelledError("the request was cancelled");
     case CURLE_WRITE_ERROR:
       if (transfer.too_large) {
-        return absl::ResourceExhaustedError(absl::StrCat(
-            "the response body is larger than ", request.max_body_bytes / 1024,
-            " KiB; an answer that large is not a list of Notifications IPs"));
+        return absl::ResourceExhaustedError(
+            absl::StrCat("the response body is larger than ", request.max_body_bytes / 1024,
+                         " KiB; an answer that large is not a list of Notifications IPs"));
       }
       return absl::UnknownError(detail);
     case CURLE_PEER_FAILED_VERIFICATION:
@@ -118,7 +117,8 @@ absl::StatusOr<HttpResponse> CurlTransport::Get(const HttpRequest& request) {
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-  if (!options_.user_agent.empty()) curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  if (!options_.user_agent.empty())
+    curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
   if (!request.username.empty() || !request.password.empty()) {
     curl_easy_setopt(h, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
     curl_easy_setopt(h, CURLOPT_USERNAME, request.username.c_str());

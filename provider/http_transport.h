@@ -17,7 +17,7 @@ struct HttpRequest {
   // Basic authentication; the password is handed to the HTTP library only, never logged.
   std::string username;
   std::string password;
-  std::vector<std::string> headers;  // "Name: value"
+  std::vector<std::string> headers;            // "Name: value"
   absl::Duration timeout = absl::Seconds(10);  // Connect + TLS + whole body.
   size_t max_body_bytes = 4 << 20;
   const Cancellation* cancellation = nullptr;  // Optional; aborts the transfer when set.

@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "provider/ip_address.h"
 
 #include <arpa/inet.h>
@@ -9,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 
 namespace agora {
 namespace {
@@ -26,7 +26,8 @@ absl::StatusOr<IpAddress> ParseV4(absl::string_view text) {
     }
     if (part.size() > 1 && part[0] == '0') {
       return absl::InvalidArgumentError(absl::StrCat(
-          "\"", text, "\" has an octet with a leading zero, which is ambiguous (octal or decimal)"));
+          "\"", text,
+          "\" has an octet with a leading zero, which is ambiguous (octal or decimal)"));
     }
     int octet = 0;
     for (char c : part) octet = octet * 10 + (c - '0');
@@ -124,7 +125,8 @@ std::optional<absl::string_view> IpAddress::NonPublicReason() const {
       {{0x20, 0x01, 0x0d, 0xb8}, 32, ""},
       {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 128, "unspecified (::)"},
       {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 128, "loopback (::1)"},
-      {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff}, 96,
+      {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff},
+       96,
        "an IPv4-mapped IPv6 address (::ffff:0:0/96); Agora should send the IPv4 form"},
       {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 96, "reserved (IPv4-compatible, ::/96)"},
       {{0x01, 0x00, 0, 0, 0, 0, 0, 0}, 64, "reserved (discard-only, 100::/64)"},

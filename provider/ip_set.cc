@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "provider/ip_set.h"
 
 #include <openssl/evp.h>
@@ -7,6 +6,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 namespace agora {
 namespace {
@@ -49,9 +49,7 @@ void AppendRange(IpFamily family, int bits, U128 lo, U128 hi, std::vector<Cidr>&
 
 }  // namespace
 
-std::string Cidr::ToString() const {
-  return absl::StrCat(network.ToString(), "/", prefix_length);
-}
+std::string Cidr::ToString() const { return absl::StrCat(network.ToString(), "/", prefix_length); }
 
 IpSet::IpSet(std::vector<IpAddress> addresses) : addresses_(std::move(addresses)) {
   std::sort(addresses_.begin(), addresses_.end());
@@ -72,9 +70,8 @@ std::string IpSet::Fingerprint() const {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_Digest(canonical.data(), canonical.size(), digest, &length, EVP_sha256(), nullptr);
-  return absl::StrCat("sha256:",
-                      absl::BytesToHexString(absl::string_view(
-                          reinterpret_cast<const char*>(digest), length)));
+  return absl::StrCat("sha256:", absl::BytesToHexString(absl::string_view(
+                                     reinterpret_cast<const char*>(digest), length)));
 }
 
 std::vector<Cidr> HostCidrs(const std::vector<IpAddress>& sorted_addresses) {

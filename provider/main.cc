@@ -13,6 +13,5 @@ int main(int argc, char** argv) {
   options.executable_name = "terraform-provider-agora";
   options.version = AGORA_PROVIDER_VERSION;
   options.provider_address = "registry.terraform.io/agora/agora";
-  return tfprotocol::Serve(std::make_unique<agora::AgoraProvider>(env, clock), options, argc,
-                           argv);
+  return tfprotocol::Serve(std::make_unique<agora::AgoraProvider>(env, clock), options, argc, argv);
 }

@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "provider/ncs_client.h"
 
 #include <algorithm>
@@ -8,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "internal/base/log.h"
 #include "rapidjson/document.h"
@@ -18,9 +18,9 @@ namespace {
 // One HTTP attempt, as reported to users.
 struct Attempt {
   std::string url;
-  int status = 0;               // 0 when the transfer itself failed.
-  absl::Status transport;       // Set when status == 0.
-  std::string message;          // Agora's `message`, or a body excerpt.
+  int status = 0;          // 0 when the transfer itself failed.
+  absl::Status transport;  // Set when status == 0.
+  std::string message;     // Agora's `message`, or a body excerpt.
   std::string request_id;
   std::string resource_id;
 
@@ -60,17 +60,28 @@ std::string ErrorMessage(const std::string& body) {
 
 std::string StatusText(int status) {
   switch (status) {
-    case 400: return "400 Bad Request";
-    case 401: return "401 Unauthorized";
-    case 403: return "403 Forbidden";
-    case 404: return "404 Not Found";
-    case 415: return "415 Unsupported Media Type";
-    case 429: return "429 Too Many Requests";
-    case 500: return "500 Internal Server Error";
-    case 502: return "502 Bad Gateway";
-    case 503: return "503 Service Unavailable";
-    case 504: return "504 Gateway Timeout";
-    default: return absl::StrCat(status);
+    case 400:
+      return "400 Bad Request";
+    case 401:
+      return "401 Unauthorized";
+    case 403:
+      return "403 Forbidden";
+    case 404:
+      return "404 Not Found";
+    case 415:
+      return "415 Unsupported Media Type";
+    case 429:
+      return "429 Too Many Requests";
+    case 500:
+      return "500 Internal Server Error";
+    case 502:
+      return "502 Bad Gateway";
+    case 503:
+      return "503 Service Unavailable";
+    case 504:
+      return "504 Gateway Timeout";
+    default:
+      return absl::StrCat(status);
   }
 }
 
@@ -79,9 +90,9 @@ bool IsTransientStatus(int status) { return status == 429 || (status >= 500 && s
 std::string AttemptLog(const std::vector<Attempt>& attempts) {
   std::set<std::string> endpoints;
   for (const Attempt& a : attempts) endpoints.insert(a.url);
-  std::string out = absl::StrCat(attempts.size(), attempts.size() == 1 ? " attempt" : " attempts",
-                                 " on ", endpoints.size(),
-                                 endpoints.size() == 1 ? " endpoint:" : " endpoints:");
+  std::string out =
+      absl::StrCat(attempts.size(), attempts.size() == 1 ? " attempt" : " attempts", " on ",
+                   endpoints.size(), endpoints.size() == 1 ? " endpoint:" : " endpoints:");
   for (const Attempt& a : attempts) absl::StrAppend(&out, "\n  - ", a.Describe());
   return out;
 }
@@ -126,8 +137,8 @@ std::optional<absl::Duration> ParseRetryAfter(absl::string_view value, absl::Tim
   // HTTP-date (RFC 9110 IMF-fixdate), e.g. "Wed, 21 Oct 2015 07:28:00 GMT".
   absl::Time when;
   std::string error;
-  if (!absl::ParseTime("%a, %d %b %Y %H:%M:%S GMT", std::string(value), absl::UTCTimeZone(),
-                       &when, &error)) {
+  if (!absl::ParseTime("%a, %d %b %Y %H:%M:%S GMT", std::string(value), absl::UTCTimeZone(), &when,
+                       &error)) {
     return std::nullopt;
   }
   return std::max(absl::ZeroDuration(), when - now);
@@ -155,8 +166,8 @@ absl::StatusOr<NcsFetchResult> NcsClient::Fetch(NcsService service) {
   }
 
   if (settings_.endpoints.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat("No endpoint is configured (",
-                                                     settings_.endpoints_source, " is empty)."));
+    return absl::FailedPreconditionError(
+        absl::StrCat("No endpoint is configured (", settings_.endpoints_source, " is empty)."));
   }
 
   const absl::Time deadline = clock_.Now() + settings_.total_timeout;
@@ -242,15 +253,15 @@ absl::StatusOr<NcsFetchResult> NcsClient::Fetch(NcsService service) {
             return result;
           }
           case 401:
-            return fail(absl::StatusCode::kUnauthenticated,
-                        absl::StrCat("Agora rejected the credentials (HTTP 401 Unauthorized): "
-                                     "customer ID \"",
-                                     settings_.customer_id->value, "\" (from ",
-                                     settings_.customer_id->source,
-                                     ") with the customer secret from ",
-                                     settings_.customer_secret->source,
-                                     ". Check the RESTful API key in Agora Console; the secret "
-                                     "is shown only once, when the key is created."));
+            return fail(
+                absl::StatusCode::kUnauthenticated,
+                absl::StrCat("Agora rejected the credentials (HTTP 401 Unauthorized): "
+                             "customer ID \"",
+                             settings_.customer_id->value, "\" (from ",
+                             settings_.customer_id->source, ") with the customer secret from ",
+                             settings_.customer_secret->source,
+                             ". Check the RESTful API key in Agora Console; the secret "
+                             "is shown only once, when the key is created."));
           case 403:
             return fail(absl::StatusCode::kPermissionDenied,
                         absl::StrCat("Agora refused access (HTTP 403 Forbidden) for customer ID "
@@ -280,8 +291,8 @@ absl::StatusOr<NcsFetchResult> NcsClient::Fetch(NcsService service) {
 
   if (clock_.Now() >= deadline) return timed_out();
   const Attempt& last = attempts.back();
-  if (last.status == 404 &&
-      std::all_of(attempts.begin(), attempts.end(), [](const Attempt& a) { return a.status == 404; })) {
+  if (last.status == 404 && std::all_of(attempts.begin(), attempts.end(),
+                                        [](const Attempt& a) { return a.status == 404; })) {
     return fail(absl::StatusCode::kNotFound,
                 "Agora answered HTTP 404 Not Found on every endpoint: the Notifications IP API is "
                 "not available there. Check endpoints and the data source's service.");

@@ -9,11 +9,10 @@
 
 #include <functional>
 #include <string>
-#include <string_view>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "provider/cancellation.h"
 #include "provider/clock.h"
 #include "provider/http_transport.h"

@@ -1,8 +1,8 @@
-#include "absl/strings/string_view.h"
 #include "provider/ncs_ips_data_source.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
 #include "provider/agora_provider.h"
 #include "provider/ip_set.h"
 
@@ -62,8 +62,9 @@ tfprotocol::Schema MakeSchema() {
                "All addresses, IPv4 first, each family sorted numerically, without duplicates."),
       Computed("ipv4_addresses", kStringList, "The IPv4 addresses."),
       Computed("ipv6_addresses", kStringList, "The IPv6 addresses."),
-      Computed("cidr_blocks", kStringList,
-               "IPv4 addresses as `/32` blocks (or aggregated), as `aws_security_group` takes them."),
+      Computed(
+          "cidr_blocks", kStringList,
+          "IPv4 addresses as `/32` blocks (or aggregated), as `aws_security_group` takes them."),
       Computed("ipv6_cidr_blocks", kStringList, "IPv6 addresses as `/128` blocks (or aggregated)."),
       Computed("cidr_block_chunks", cty::Type::List(kStringList),
                "`cidr_blocks` cut into pieces of at most `chunk_size`, one rule or group each."),
@@ -223,10 +224,8 @@ tfprotocol::ReadResult NcsIpsDataSource::Read(const cty::Value& config) {
   const size_t chunk_size = static_cast<size_t>(IntOr(config, "chunk_size", kDefaultChunkSize));
   const std::vector<IpAddress> v4 = set.Family(IpFamily::kV4);
   const std::vector<IpAddress> v6 = set.Family(IpFamily::kV6);
-  const std::vector<std::string> v4_cidrs =
-      Strings(aggregate ? AggregateCidrs(v4) : HostCidrs(v4));
-  const std::vector<std::string> v6_cidrs =
-      Strings(aggregate ? AggregateCidrs(v6) : HostCidrs(v6));
+  const std::vector<std::string> v4_cidrs = Strings(aggregate ? AggregateCidrs(v4) : HostCidrs(v4));
+  const std::vector<std::string> v6_cidrs = Strings(aggregate ? AggregateCidrs(v6) : HostCidrs(v6));
   const std::string fingerprint = set.Fingerprint();
 
   cty::Value::Attributes state;

@@ -1,9 +1,9 @@
-#include "absl/strings/string_view.h"
 #include "provider/ncs_response.h"
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
 #include "rapidjson/document.h"
 #include "rapidjson/error/en.h"
 
@@ -11,7 +11,8 @@ namespace agora {
 namespace {
 
 constexpr absl::string_view kExpectedShape =
-    "Expected the documented JSON: {\"data\":{\"service\":{\"hosts\":[{\"primaryIP\":\"...\"}]}}}";
+    "Expected the documented JSON, with the addresses at data.service.hosts[].primaryIP: "
+    "{\"data\":{\"service\":{\"hosts\":[{\"primaryIP\":\"...\"}]}}}";
 
 absl::string_view JsonTypeName(const rapidjson::Value& v) {
   switch (v.GetType()) {
@@ -34,11 +35,11 @@ absl::string_view JsonTypeName(const rapidjson::Value& v) {
 
 absl::Status ShapeError(absl::string_view where, absl::string_view expected,
                         const rapidjson::Value* found) {
-  return absl::InvalidArgumentError(absl::StrCat(
-      "The response body has no ", where, " ", expected,
-      found == nullptr ? std::string(" (it is missing)")
-                       : absl::StrCat(" (found ", JsonTypeName(*found), ")"),
-      ". ", kExpectedShape, "."));
+  return absl::InvalidArgumentError(
+      absl::StrCat("The response body has no ", where, " ", expected,
+                   found == nullptr ? std::string(" (it is missing)")
+                                    : absl::StrCat(" (found ", JsonTypeName(*found), ")"),
+                   ". ", kExpectedShape, "."));
 }
 
 const rapidjson::Value* Member(const rapidjson::Value& object, const char* name) {
@@ -83,16 +84,15 @@ absl::StatusOr<NcsResponse> ParseNcsResponse(absl::string_view body) {
       continue;
     }
     if (!ip->IsString()) {
-      invalid.push_back(
-          absl::StrCat("data.service.hosts[", i, "].primaryIP is ", JsonTypeName(*ip),
-                       ", not a string"));
+      invalid.push_back(absl::StrCat("data.service.hosts[", i, "].primaryIP is ", JsonTypeName(*ip),
+                                     ", not a string"));
       continue;
     }
     absl::string_view text(ip->GetString(), ip->GetStringLength());
     absl::StatusOr<IpAddress> address = IpAddress::Parse(text);
     if (!address.ok()) {
-      invalid.push_back(absl::StrCat("data.service.hosts[", i, "].primaryIP: ",
-                                     address.status().message()));
+      invalid.push_back(
+          absl::StrCat("data.service.hosts[", i, "].primaryIP: ", address.status().message()));
       continue;
     }
     if (auto reason = address->NonPublicReason()) {

@@ -7,14 +7,14 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "provider/ip_address.h"
 
 namespace agora {
 
 struct NcsResponse {
-  std::vector<IpAddress> addresses;  // In the API's order, duplicates kept.
+  std::vector<IpAddress> addresses;   // In the API's order, duplicates kept.
   std::vector<std::string> warnings;  // E.g. hosts skipped for lacking primaryIP.
 };
 

@@ -1,9 +1,4 @@
-#include "absl/strings/string_view.h"
 #include "provider/settings.h"
-
-#include <curl/curl.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 
 #include <memory>
 
@@ -12,7 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "provider/ip_address.h"
+#include "absl/strings/string_view.h"
+#include "provider/setting_checks.h"
 
 namespace agora {
 namespace {
@@ -20,9 +16,6 @@ namespace {
 using tfprotocol::AttributePath;
 using tfprotocol::Diagnostics;
 
-constexpr const char* kRegions[] = {"us-west-1",      "us-east-1",      "ap-southeast-1",
-                                    "ap-northeast-1", "eu-west-1",      "eu-central-1",
-                                    "cn-east-1",      "cn-north-1"};
 constexpr const char* kDefaultEndpoints[] = {"https://api.agora.io", "https://api.sd-rtn.com"};
 constexpr int64_t kMaxRetriesLimit = 10;
 
@@ -37,64 +30,6 @@ tfprotocol::Attribute Optional(std::string name, cty::Type type, std::string des
   return a;
 }
 
-struct CurlUrlDeleter {
-  void operator()(CURLU* u) const { curl_url_cleanup(u); }
-};
-
-std::string UrlPart(CURLU* url, CURLUPart part) {
-  char* value = nullptr;
-  if (curl_url_get(url, part, &value, 0) != CURLUE_OK || value == nullptr) return "";
-  std::string out(value);
-  curl_free(value);
-  return out;
-}
-
-bool IsLoopbackHost(absl::string_view host) {
-  if (absl::EqualsIgnoreCase(host, "localhost")) return true;
-  if (absl::ConsumePrefix(&host, "[")) absl::ConsumeSuffix(&host, "]");
-  absl::StatusOr<IpAddress> ip = IpAddress::Parse(host);
-  if (!ip.ok()) return false;
-  if (ip->is_v4()) return (ip->v4_value() >> 24) == 127;
-  return *ip == *IpAddress::Parse("::1");
-}
-
-absl::Status ValidateRegion(absl::string_view region) {
-  for (const char* r : kRegions) {
-    if (region == r) return absl::OkStatus();
-  }
-  return absl::InvalidArgumentError(absl::StrCat("\"", region, "\" is not an Agora region. Use one of: ",
-                                                 absl::StrJoin(kRegions, ", "), "."));
-}
-
-absl::Status ValidateProxyUrl(absl::string_view text) {
-  std::unique_ptr<CURLU, CurlUrlDeleter> url(curl_url());
-  std::string copy(text);
-  if (curl_url_set(url.get(), CURLUPART_URL, copy.c_str(), 0) != CURLUE_OK) {
-    return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" is not a valid URL"));
-  }
-  std::string scheme = absl::AsciiStrToLower(UrlPart(url.get(), CURLUPART_SCHEME));
-  if (scheme != "http" && scheme != "https" && scheme != "socks5" && scheme != "socks5h") {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", text, "\" has scheme \"", scheme, "\"; use http://, https://, socks5:// or socks5h://"));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status ValidateCaPem(absl::string_view pem) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())),
-                                                &BIO_free);
-  int count = 0;
-  while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
-    X509_free(cert);
-    ++count;
-  }
-  if (count == 0) {
-    return absl::InvalidArgumentError(
-        "No PEM certificate found: expected one or more \"-----BEGIN CERTIFICATE-----\" blocks.");
-  }
-  return absl::OkStatus();
-}
-
 // Calls `check` on a known, non-null string attribute and reports its error on the attribute.
 template <typename Check>
 void CheckString(const cty::Value& config, const char* name, const char* summary, Check check,
@@ -106,16 +41,8 @@ void CheckString(const cty::Value& config, const char* name, const char* summary
 }
 
 absl::Status NonEmpty(absl::string_view value) {
-  if (absl::StripAsciiWhitespace(value).empty()) return absl::InvalidArgumentError("The value is empty.");
-  return absl::OkStatus();
-}
-
-absl::Status ValidCustomerId(absl::string_view value) {
-  if (absl::StripAsciiWhitespace(value).empty()) return absl::InvalidArgumentError("The value is empty.");
-  if (absl::StrContains(value, ':')) {
-    return absl::InvalidArgumentError(
-        "A customer ID cannot contain \":\" (it is the user name of HTTP Basic authentication).");
-  }
+  if (absl::StripAsciiWhitespace(value).empty())
+    return absl::InvalidArgumentError("The value is empty.");
   return absl::OkStatus();
 }
 
@@ -136,56 +63,6 @@ std::optional<Sourced> StringWithFallback(const cty::Value& config, const char* 
 }
 
 }  // namespace
-
-absl::StatusOr<absl::Duration> ParseGoDuration(absl::string_view text) {
-  absl::Duration d;
-  absl::string_view trimmed = absl::StripAsciiWhitespace(text);
-  // absl accepts "inf"; Go does not, and an infinite timeout defeats the point.
-  if (trimmed.empty() || absl::StrContains(trimmed, "inf") ||
-      !absl::ParseDuration(trimmed, &d)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", text, "\" is not a duration. Use Go's syntax, e.g. \"500ms\", \"10s\", \"2m\"."));
-  }
-  if (d <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" must be longer than zero."));
-  }
-  return d;
-}
-
-absl::StatusOr<std::string> NormaliseEndpoint(absl::string_view text) {
-  std::unique_ptr<CURLU, CurlUrlDeleter> url(curl_url());
-  std::string copy(absl::StripAsciiWhitespace(text));
-  if (copy.find("://") == std::string::npos ||
-      curl_url_set(url.get(), CURLUPART_URL, copy.c_str(), 0) != CURLUE_OK) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", text, "\" is not a URL. Use a base URL such as \"https://api.agora.io\"."));
-  }
-  std::string scheme = absl::AsciiStrToLower(UrlPart(url.get(), CURLUPART_SCHEME));
-  std::string host = UrlPart(url.get(), CURLUPART_HOST);
-  if (!UrlPart(url.get(), CURLUPART_USER).empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", text, "\" contains credentials; set customer_id and customer_secret instead."));
-  }
-  if (!UrlPart(url.get(), CURLUPART_QUERY).empty() ||
-      !UrlPart(url.get(), CURLUPART_FRAGMENT).empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"", text, "\" has a query or fragment; give a base URL only."));
-  }
-  if (scheme == "http") {
-    if (!IsLoopbackHost(host)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "\"", text,
-          "\" uses http://, which would send the customer secret in clear text. Use https:// "
-          "(http:// is accepted only for loopback hosts, for tests)."));
-    }
-  } else if (scheme != "https") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"", text, "\" has scheme \"", scheme, "\"; use https://."));
-  }
-  std::string normalised = copy;
-  while (absl::EndsWith(normalised, "/")) normalised.pop_back();
-  return normalised;
-}
 
 tfprotocol::Schema ProviderSchema() {
   tfprotocol::Schema schema;
@@ -208,7 +85,7 @@ tfprotocol::Schema ProviderSchema() {
       Optional("region", cty::Type::String(),
                "Agora region whose regional domains are appended to the endpoint chain "
                "(`https://api-<region>.agora.io`, `https://api-<region>.sd-rtn.com`). One of " +
-                   absl::StrJoin(kRegions, ", ") + ". Falls back to `AGORA_REGION`."),
+                   RegionList() + ". Falls back to `AGORA_REGION`."),
       Optional("request_timeout", cty::Type::String(),
                "Time limit of one attempt (connect, TLS and the whole body), as a Go duration. "
                "Default `\"10s\"`."),
@@ -381,6 +258,15 @@ Diagnostics ResolveProviderSettings(const cty::Value& config, const base::Env& e
     s.ca_cert_pem = v.as_string();
   } else if (std::optional<Sourced> file =
                  StringWithFallback(config, "ca_cert_file", env, {"SSL_CERT_FILE"})) {
+    // Checked here rather than at the first TLS handshake, where it would look like a
+    // verification failure of Agora's certificate.
+    absl::Status status = ValidateCaFile(file->value);
+    if (!status.ok()) {
+      d.AddStatusError(absl::StrCat("Invalid ", file->source), status,
+                       file->source == "ca_cert_file"
+                           ? std::optional<AttributePath>(AttributePath::Attr("ca_cert_file"))
+                           : std::nullopt);
+    }
     s.ca_cert_file = file->value;
   }
   *out = std::move(s);

@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "internal/base/env.h"
 #include "internal/cty/value.h"
 #include "internal/tfprotocol/diagnostics.h"
 #include "internal/tfprotocol/schema.h"
+#include "provider/setting_checks.h"
 
 namespace agora {
 
@@ -49,12 +49,5 @@ tfprotocol::Diagnostics ValidateProviderConfig(const cty::Value& config);
 // (their diagnostics name the variable). Errors leave `out` unspecified.
 tfprotocol::Diagnostics ResolveProviderSettings(const cty::Value& config, const base::Env& env,
                                                 ProviderSettings* out);
-
-// Shared validators, also used by the data source.
-// Go duration syntax ("500ms", "10s", "1m30s"); must be positive.
-absl::StatusOr<absl::Duration> ParseGoDuration(absl::string_view text);
-// An Agora base URL: https://host[:port][/path], or http:// for loopback hosts only. Returns it
-// without a trailing slash.
-absl::StatusOr<std::string> NormaliseEndpoint(absl::string_view url);
 
 }  // namespace agora

@@ -15,9 +15,15 @@ namespace tfprotocol {
 // A path into a configuration value: attribute names, list indexes and map keys.
 class AttributePath {
  public:
-  struct AttributeName { std::string name; };
-  struct ElementKeyString { std::string key; };
-  struct ElementKeyInt { int64_t index; };
+  struct AttributeName {
+    std::string name;
+  };
+  struct ElementKeyString {
+    std::string key;
+  };
+  struct ElementKeyInt {
+    int64_t index;
+  };
   using Step = std::variant<AttributeName, ElementKeyString, ElementKeyInt>;
 
   AttributePath() = default;

@@ -143,8 +143,7 @@ grpc::Status ProviderService::ReadDataSource(grpc::ServerContext*,
                                         "this issue with the provider's logs."));
       return;
     }
-    absl::Status encoded =
-        EncodeDynamicValue(result.state, entry->type, response->mutable_state());
+    absl::Status encoded = EncodeDynamicValue(result.state, entry->type, response->mutable_state());
     if (!encoded.ok()) {
       diagnostics.AddStatusError("Provider produced an invalid result", encoded);
     }

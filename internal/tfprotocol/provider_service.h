@@ -29,9 +29,9 @@ class ProviderService final : public tfplugin6::Provider::Service {
   grpc::Status GetProviderSchema(grpc::ServerContext* context,
                                  const tfplugin6::GetProviderSchema::Request* request,
                                  tfplugin6::GetProviderSchema::Response* response) override;
-  grpc::Status ValidateProviderConfig(grpc::ServerContext* context,
-                                      const tfplugin6::ValidateProviderConfig::Request* request,
-                                      tfplugin6::ValidateProviderConfig::Response* response) override;
+  grpc::Status ValidateProviderConfig(
+      grpc::ServerContext* context, const tfplugin6::ValidateProviderConfig::Request* request,
+      tfplugin6::ValidateProviderConfig::Response* response) override;
   grpc::Status ConfigureProvider(grpc::ServerContext* context,
                                  const tfplugin6::ConfigureProvider::Request* request,
                                  tfplugin6::ConfigureProvider::Response* response) override;

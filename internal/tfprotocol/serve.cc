@@ -10,8 +10,7 @@
 
 namespace tfprotocol {
 
-int Serve(std::unique_ptr<Provider> provider, const ServeOptions& options, int argc,
-          char** argv) {
+int Serve(std::unique_ptr<Provider> provider, const ServeOptions& options, int argc, char** argv) {
   bool debug = false;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];

@@ -21,8 +21,8 @@ std::vector<std::string> Texts(const std::vector<Cidr>& cidrs) {
 }
 
 TEST(IpSetTest, SortsAndRemovesDuplicates) {
-  IpSet set(Parse({"2001:db8::1", "203.0.113.10", "198.51.100.9", "203.0.113.10",
-                   "198.51.100.10"}));
+  IpSet set(
+      Parse({"2001:db8::1", "203.0.113.10", "198.51.100.9", "203.0.113.10", "198.51.100.10"}));
   std::vector<std::string> texts;
   for (const IpAddress& a : set.addresses()) texts.push_back(a.ToString());
   EXPECT_EQ(texts, (std::vector<std::string>{"198.51.100.9", "198.51.100.10", "203.0.113.10",
@@ -57,9 +57,9 @@ TEST(IpSetTest, AggregatesIntoFewestExactBlocks) {
   // 198.51.100.255 and 198.51.101.0 are adjacent but not alignable into one block.
   EXPECT_EQ(Texts(AggregateCidrs(Parse({"198.51.100.255", "198.51.101.0"}))),
             (std::vector<std::string>{"198.51.100.255/32", "198.51.101.0/32"}));
-  EXPECT_EQ(Texts(AggregateCidrs(Parse({"2001:db8::", "2001:db8::1", "2001:db8::2",
-                                        "2001:db8::3"}))),
-            (std::vector<std::string>{"2001:db8::/126"}));
+  EXPECT_EQ(
+      Texts(AggregateCidrs(Parse({"2001:db8::", "2001:db8::1", "2001:db8::2", "2001:db8::3"}))),
+      (std::vector<std::string>{"2001:db8::/126"}));
   EXPECT_TRUE(AggregateCidrs({}).empty());
 }
 

@@ -128,8 +128,8 @@ TEST_F(NcsClientTest, RetriesServerErrorsWithBackoffThenRecovers) {
   auto r = Fetch();
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->attempts, 3);
-  EXPECT_EQ(clock_.sleeps, (std::vector<absl::Duration>{absl::Milliseconds(1100),
-                                                        absl::Milliseconds(3300)}));
+  EXPECT_EQ(clock_.sleeps,
+            (std::vector<absl::Duration>{absl::Milliseconds(1100), absl::Milliseconds(3300)}));
   EXPECT_EQ(Urls(), std::vector<std::string>(3, "https://a.example/v2/ncs/ip"));
 }
 
@@ -157,9 +157,9 @@ TEST_F(NcsClientTest, AfterMaxRetriesFailsOverToTheNextEndpoint) {
   transport_.script.push_back({Response(200, kBody)});
   auto r = Fetch();
   ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_EQ(Urls(), (std::vector<std::string>{"https://a.example/v2/ncs/ip",
-                                              "https://a.example/v2/ncs/ip",
-                                              "https://b.example/v2/ncs/ip"}));
+  EXPECT_EQ(Urls(),
+            (std::vector<std::string>{"https://a.example/v2/ncs/ip", "https://a.example/v2/ncs/ip",
+                                      "https://b.example/v2/ncs/ip"}));
 }
 
 TEST_F(NcsClientTest, ConnectFailureMovesOnAtOnce) {
@@ -187,8 +187,9 @@ TEST_F(NcsClientTest, NotFoundTriesTheNextEndpointOnce) {
 }
 
 TEST_F(NcsClientTest, UnauthorizedFailsAtOnceNamingTheCustomerIdNotTheSecret) {
-  transport_.script.push_back({Response(401, R"({"message":"Invalid authentication credentials"})",
-                                        {{"x-request-id", "rid-401"}, {"x-resource-id", "res-9"}})});
+  transport_.script.push_back(
+      {Response(401, R"({"message":"Invalid authentication credentials"})",
+                {{"x-request-id", "rid-401"}, {"x-resource-id", "res-9"}})});
   auto r = Fetch();
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), absl::StatusCode::kUnauthenticated);

@@ -51,8 +51,7 @@ TEST(NcsResponseTest, RejectsBodiesThatAreNotTheDocumentedJson) {
        "\"data.service.hosts\" array (found a string)"},
       {R"({"data":null})", "\"data\" object (found null)"},
       {R"({"data":{"service":{"hosts":[{"primaryIP":7}]}}})", "is a number, not a string"},
-      {R"({"data":{"service":{"hosts":[{"primaryIP":"203.0.113.1/32"}]}}})",
-       "not an IPv4 address"},
+      {R"({"data":{"service":{"hosts":[{"primaryIP":"203.0.113.1/32"}]}}})", "not an IPv4 address"},
   };
   for (const Case& c : cases) {
     auto r = ParseNcsResponse(c.body);

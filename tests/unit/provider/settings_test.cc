@@ -44,10 +44,12 @@ TEST(NormaliseEndpointTest, HttpsEverywhereHttpOnLoopback) {
 
 TEST(ValidateProviderConfigTest, NullAndUnknownValuesPass) {
   EXPECT_TRUE(ValidateProviderConfig(Config()).empty());
-  EXPECT_TRUE(ValidateProviderConfig(Config({{"region", cty::Value::Unknown(cty::Type::String())},
-                                             {"endpoints", cty::Value::List(cty::Type::String(),
+  EXPECT_TRUE(
+      ValidateProviderConfig(
+          Config({{"region", cty::Value::Unknown(cty::Type::String())},
+                  {"endpoints", cty::Value::List(cty::Type::String(),
                                                  {cty::Value::Unknown(cty::Type::String())})}}))
-                  .empty());
+          .empty());
 }
 
 TEST(ValidateProviderConfigTest, EachErrorPointsAtItsAttribute) {
@@ -88,16 +90,15 @@ TEST(ResolveProviderSettingsTest, ConfigWinsAndRegionExtendsTheChain) {
                     {"HTTPS_PROXY", "http://upper:1"},
                     {"https_proxy", "http://lower:1"}});
   ProviderSettings s;
-  auto d = ResolveProviderSettings(
-      Config({{"customer_id", cty::Value::String("hcl-cid")},
-              {"endpoints", Strings({"https://a.example/"})},
-              {"region", cty::Value::String("eu-west-1")}}),
-      env, &s);
+  auto d = ResolveProviderSettings(Config({{"customer_id", cty::Value::String("hcl-cid")},
+                                           {"endpoints", Strings({"https://a.example/"})},
+                                           {"region", cty::Value::String("eu-west-1")}}),
+                                   env, &s);
   ASSERT_FALSE(d.has_errors());
   EXPECT_EQ(s.customer_id->source, "customer_id");
-  EXPECT_EQ(s.endpoints, (std::vector<std::string>{"https://a.example",
-                                                   "https://api-eu-west-1.agora.io",
-                                                   "https://api-eu-west-1.sd-rtn.com"}));
+  EXPECT_EQ(s.endpoints,
+            (std::vector<std::string>{"https://a.example", "https://api-eu-west-1.agora.io",
+                                      "https://api-eu-west-1.sd-rtn.com"}));
   EXPECT_EQ(s.proxy_url, "http://upper:1");
 }
 
@@ -122,6 +123,22 @@ TEST(ResolveProviderSettingsTest, UnknownAttributesAreRecorded) {
                    Config({{"customer_id", cty::Value::Unknown(cty::Type::String())}}), env, &s)
                    .has_errors());
   EXPECT_EQ(s.unknown_attributes, std::vector<std::string>{"customer_id"});
+}
+
+TEST(ResolveProviderSettingsTest, UnreadableCaFileIsAnErrorOnTheAttribute) {
+  ProviderSettings s;
+  base::MapEnv env;
+  auto d = ResolveProviderSettings(
+      Config({{"ca_cert_file", cty::Value::String("/nonexistent/ca.pem")}}), env, &s);
+  ASSERT_TRUE(d.has_errors());
+  EXPECT_EQ(d.items()[0].attribute->ToString(), "ca_cert_file");
+  EXPECT_THAT(d.items()[0].detail, HasSubstr("Cannot read \"/nonexistent/ca.pem\""));
+
+  base::MapEnv bad_env;
+  bad_env.Set("SSL_CERT_FILE", "/dev/null");
+  d = ResolveProviderSettings(Config(), bad_env, &s);
+  ASSERT_TRUE(d.has_errors());
+  EXPECT_EQ(d.items()[0].summary, "Invalid SSL_CERT_FILE");
 }
 
 }  // namespace
