@@ -12,6 +12,7 @@ JOBS       ?= 2
 VERSION    := $(shell sed -n 's/^project.terraform-provider-agora VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
 MIRROR     ?= $(HOME)/.terraform.d/agora-mirror
 PYTHON     ?= /usr/bin/python3
+RELEASE_DIR ?= build-release
 
 # Exactly the Debian packages the project needs (build, tests, demo).
 DEB_PACKAGES := g++ make cmake pkg-config python3 openssl zip unzip \
@@ -57,5 +58,13 @@ install: build
 	$(PYTHON) scripts/install_mirror.py --provider $(BUILD_DIR)/terraform-provider-agora \
 	  --version $(VERSION) --mirror $(MIRROR)
 
+# Release build (the one users get), micro-benchmarks, then whole-process figures against
+# same-run baselines. Never part of `make test`.
+bench: deps
+	cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release -DAGORA_BUILD_BENCH=ON -DAGORA_BUILD_TESTS=OFF
+	cmake --build $(RELEASE_DIR) -j $(JOBS) --target terraform-provider-agora micro_bench
+	$(RELEASE_DIR)/bench/micro_bench
+	$(PYTHON) bench/run_bench.py --provider $(RELEASE_DIR)/terraform-provider-agora
+
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(RELEASE_DIR)

@@ -1,0 +1,426 @@
+#!/usr/bin/env python3
+"""Whole-process benchmarks of terraform-provider-agora (``make bench``; never part of ``make test``).
+
+    python3 bench/run_bench.py [--provider build-release/terraform-provider-agora] [--runs 15]
+
+Measures, each figure as the median of ``--runs`` runs (with min and max) next to a baseline taken
+in the same run, and interleaving the runs of figures that are compared:
+
+* exec -> handshake line: a static no-op binary (the exec floor), the provider with AutoMTLS on
+  (``PLUGIN_CLIENT_CERT`` = a P-521 certificate, as Terraform sends) and with TLS off;
+* ``terraform plan`` wall time: a configuration with no provider (the baseline), one
+  ``agora_ncs_ips`` data source, 200 ``for_each`` instances of it, against the fake Agora API on
+  127.0.0.1; and the HTTP requests the fake saw for the 200-instance plan;
+* peak RSS (the kernel's ``ru_maxrss``) and most threads of the provider processes terraform
+  starts for a plan, through ``bench/rusage_wrapper.c`` installed in a dev_overrides directory;
+* the size of the stripped provider binary.
+
+Prints one table with the issue's targets (a missed target is marked, never an error) and writes it
+as JSON to ``bench/results/<UTC timestamp>.json``. Nothing leaves 127.0.0.1. Standard library only;
+needs ``cc`` (static libc), ``openssl``, ``strip`` and ``terraform``. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_ROOT = BENCH_DIR.parent
+sys.path.insert(0, str(REPO_ROOT / "tests" / "e2e"))
+
+import harness  # noqa: E402  (tests/e2e/harness.py)
+
+MAGIC_COOKIE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
+HANDSHAKE_TIMEOUT = 10.0
+FOR_EACH_INSTANCES = 200
+MIB = 1024 * 1024
+CUSTOMER_ID = "bench-customer-id"
+CUSTOMER_SECRET = "bench-customer-secret"
+
+
+# --- figures and the table -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Target:
+    """The issue's target for a figure: ``limit`` on its value, or on its ratio to the baseline."""
+
+    limit: float
+    on_ratio: bool = False
+
+    def met(self, value: float, ratio: Optional[float]) -> bool:
+        return (ratio if self.on_ratio else value) <= self.limit
+
+    def describe(self, unit: str) -> str:
+        return f"<= {self.limit:g}x" if self.on_ratio else f"<= {self.limit:g} {unit}"
+
+
+@dataclass
+class Figure:
+    name: str
+    unit: str
+    samples: List[float] = field(default_factory=list)
+    baseline: Optional["Figure"] = None
+    target: Optional[Target] = None
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def ratio(self) -> Optional[float]:
+        return self.median / self.baseline.median if self.baseline else None
+
+    @property
+    def met(self) -> Optional[bool]:
+        return self.target.met(self.median, self.ratio) if self.target else None
+
+    def to_json(self) -> Dict[str, object]:
+        return {
+            "name": self.name,
+            "unit": self.unit,
+            "median": self.median,
+            "min": min(self.samples),
+            "max": max(self.samples),
+            "samples": self.samples,
+            "baseline": self.baseline.name if self.baseline else None,
+            "ratio": self.ratio,
+            "target": self.target.describe(self.unit) if self.target else None,
+            "met": self.met,
+        }
+
+
+def _number(value: float, unit: str) -> str:
+    return f"{value:.0f}" if unit == "count" or value >= 100 else f"{value:.2f}"
+
+
+def render_table(figures: Sequence[Figure]) -> str:
+    header = ("figure", "unit", "median", "min", "max", "baseline", "ratio", "target", "result")
+    rows = [header]
+    for f in figures:
+        rows.append((
+            f.name, f.unit, _number(f.median, f.unit), _number(min(f.samples), f.unit),
+            _number(max(f.samples), f.unit),
+            _number(f.baseline.median, f.baseline.unit) if f.baseline else "-",
+            f"{f.ratio:.2f}x" if f.ratio is not None else "-",
+            f.target.describe(f.unit) if f.target else "-",
+            {True: "ok", False: "MISS", None: ""}[f.met],
+        ))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = []
+    for index, row in enumerate(rows):
+        cells = [cell.ljust(w) if i in (0, 1, 7, 8) else cell.rjust(w)
+                 for i, (cell, w) in enumerate(zip(row, widths))]
+        lines.append("  ".join(cells).rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+# --- tools built at bench time ---------------------------------------------------------------------
+
+def compile_tool(name: str, build_dir: Path) -> Path:
+    """Compiles ``bench/NAME.c`` with ``cc -O2 -static`` into ``build_dir``."""
+    output = build_dir / name
+    subprocess.run(["cc", "-O2", "-static", "-Wall", "-Wextra", "-o", str(output),
+                    str(BENCH_DIR / f"{name}.c")], check=True)
+    return output
+
+
+def p521_client_certificate(directory: Path) -> str:
+    """A self-signed P-521 certificate shaped like the one Terraform's AutoMTLS generates (PEM)."""
+    cert = directory / "client.crt"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-521",
+         "-nodes", "-keyout", str(directory / "client.key"), "-out", str(cert), "-days", "1",
+         "-subj", "/O=HashiCorp/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+         "-addext", "basicConstraints=critical,CA:TRUE",
+         "-addext", "keyUsage=digitalSignature,keyEncipherment,keyCertSign",
+         "-addext", "extendedKeyUsage=clientAuth,serverAuth"],
+        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return cert.read_text()
+
+
+# --- exec -> handshake line ------------------------------------------------------------------------
+
+def plugin_env(socket_dir: Path, client_cert: Optional[str]) -> Dict[str, str]:
+    """The environment Terraform gives a provider it starts (PLUGIN_CLIENT_CERT = AutoMTLS on)."""
+    env = {
+        "PATH": harness.SYSTEM_PATH,
+        "TF_PLUGIN_MAGIC_COOKIE": MAGIC_COOKIE,
+        "PLUGIN_PROTOCOL_VERSIONS": "5,6",
+        "PLUGIN_UNIX_SOCKET_DIR": str(socket_dir),
+    }
+    if client_cert is not None:
+        env["PLUGIN_CLIENT_CERT"] = client_cert
+    return env
+
+
+def time_handshake(binary: Path, env: Mapping[str, str], expect_certificate: bool) -> float:
+    """Milliseconds from just before exec until the first stdout line; then SIGTERMs the process.
+
+    Checks that the line is a go-plugin handshake and carries a server certificate exactly when
+    AutoMTLS is on, so a misconfigured run cannot pass for a fast one."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([str(binary)], env=dict(env), stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0)
+    try:
+        line = b""
+        while not line.endswith(b"\n"):
+            chunk = os.read(proc.stdout.fileno(), 4096)
+            if not chunk:
+                raise RuntimeError(f"{binary} exited without a handshake line (status "
+                                   f"{proc.wait()}); output so far: {line!r}")
+            line += chunk
+        elapsed_ms = (time.perf_counter() - start) * 1000
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=HANDSHAKE_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+    fields = line.decode().strip().split("|")
+    has_certificate = len(fields) > 5 and fields[5] != ""
+    if len(fields) < 5 or fields[4] != "grpc" or has_certificate != expect_certificate:
+        raise RuntimeError(f"{binary}: unexpected handshake line {line!r} "
+                           f"(expected a certificate: {expect_certificate})")
+    return elapsed_ms
+
+
+# --- terraform plan --------------------------------------------------------------------------------
+
+def provider_config(fake: harness.FakeAgora) -> str:
+    return harness.required_providers_block() + harness.hcl_block('provider "agora"', {
+        "customer_id": CUSTOMER_ID,
+        "customer_secret": CUSTOMER_SECRET,
+        "endpoints": [fake.url],
+    })
+
+
+def configurations(fake: harness.FakeAgora) -> Dict[str, str]:
+    """The plan configurations: no provider, one data source, 200 for_each instances."""
+    return {
+        "none": 'output "x" {\n  value = 1\n}\n',
+        "one": provider_config(fake) + 'data "agora_ncs_ips" "one" {}\n',
+        "many": provider_config(fake) + (
+            'data "agora_ncs_ips" "many" {\n'
+            f"  for_each = toset([for i in range({FOR_EACH_INSTANCES}) : tostring(i)])\n"
+            "}\n"),
+    }
+
+
+def time_plan(workdir: harness.Workdir) -> float:
+    """Wall milliseconds of ``terraform plan`` in ``workdir``, terraform started directly (without
+    the harness's DNS-isolation prefix, whose cost would otherwise be timed too: every endpoint
+    is 127.0.0.1 anyway). Its process group is killed afterwards, stragglers included."""
+    command = [harness.terraform_binary(), "plan", "-no-color", "-input=false"]
+    env = harness.clean_env(workdir.home, workdir.env)
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=str(workdir.path), env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=harness.TERRAFORM_TIMEOUT)
+        elapsed_ms = (time.perf_counter() - start) * 1000
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+    if proc.returncode != 0:
+        raise RuntimeError(harness.TerraformResult(proc.returncode, stdout, stderr,
+                                                   command).describe())
+    return elapsed_ms
+
+
+# --- peak RSS and threads --------------------------------------------------------------------------
+
+_LOG_LINE = re.compile(r"pid=(\d+) max_rss_kib=(\d+) max_threads=(\d+) status=(-?\d+)")
+
+
+def dev_override_config(wrapper: Path, directory: Path, mirror_root: Path) -> Path:
+    """A CLI config whose dev_overrides run ``wrapper`` as the agora provider (a copy named
+    terraform-provider-agora in ``directory``); anything else resolves only from the mirror."""
+    shutil.copy2(wrapper, directory / "terraform-provider-agora")
+    config = directory / "terraform.rc"
+    config.write_text(
+        "provider_installation {\n"
+        f'  dev_overrides {{ "{harness.PROVIDER_SOURCE}" = {harness.hcl_string(str(directory))} }}\n'
+        f"  filesystem_mirror {{ path = {harness.hcl_string(str(mirror_root))} }}\n"
+        "}\n")
+    return config
+
+
+def plan_footprint(workdir: harness.Workdir, log: Path) -> Tuple[float, int, int]:
+    """Runs one plan through the rusage wrapper; returns the largest peak RSS (MiB) and thread
+    count over the provider processes terraform started, and how many it started."""
+    log.unlink(missing_ok=True)
+    result = workdir.plan()
+    if not result.ok:
+        raise RuntimeError(result.describe())
+    records = [_LOG_LINE.fullmatch(line) for line in log.read_text().splitlines()]
+    if not records or None in records:
+        raise RuntimeError(f"unexpected rusage log {log}:\n{log.read_text() if log.exists() else ''}")
+    peak_rss_mib = max(int(r.group(2)) for r in records) / 1024
+    threads = max(int(r.group(3)) for r in records)
+    return peak_rss_mib, threads, len(records)
+
+
+# --- the run ---------------------------------------------------------------------------------------
+
+def stripped_size_mib(provider: Path, directory: Path) -> float:
+    stripped = directory / "terraform-provider-agora.stripped"
+    subprocess.run(["strip", "-o", str(stripped), str(provider)], check=True)
+    return stripped.stat().st_size / MIB
+
+
+def terraform_version() -> str:
+    out = subprocess.run([harness.terraform_binary(), "version", "-json"], check=True,
+                         capture_output=True, text=True,
+                         env=harness.clean_env(harness.make_temp_dir("version"))).stdout
+    return json.loads(out)["terraform_version"]
+
+
+def init_workdir(name: str, config: str, env: Optional[Dict[str, str]] = None) -> harness.Workdir:
+    workdir = harness.Workdir(name, env=env)
+    workdir.write_main_tf(config)
+    result = workdir.init()
+    if not result.ok:
+        raise RuntimeError(result.describe())
+    return workdir
+
+
+def run(provider: Path, runs: int, build_dir: Path) -> List[Figure]:
+    os.environ["AGORA_PROVIDER_BINARY"] = str(provider)
+    build_dir.mkdir(parents=True, exist_ok=True)
+    scratch = harness.make_temp_dir("bench")
+    noop = compile_tool("noop_handshake", build_dir)
+    wrapper = compile_tool("rusage_wrapper", build_dir)
+    client_cert = p521_client_certificate(scratch)
+    socket_dir = scratch / "sockets"
+    socket_dir.mkdir()
+
+    floor = Figure("exec floor: static no-op -> handshake line", "ms")
+    mtls = Figure("provider exec -> handshake line, AutoMTLS on", "ms", baseline=floor,
+                  target=Target(4))
+    plain = Figure("provider exec -> handshake line, TLS off", "ms", baseline=floor,
+                   target=Target(2))
+    handshakes = [(floor, noop, plugin_env(socket_dir, client_cert), False),
+                  (mtls, provider, plugin_env(socket_dir, client_cert), True),
+                  (plain, provider, plugin_env(socket_dir, None), False)]
+    for index in range(runs + 1):  # Run 0 warms the page cache and is not recorded.
+        for figure, binary, env, expect_certificate in handshakes:
+            elapsed = time_handshake(binary, env, expect_certificate)
+            if index:
+                figure.samples.append(elapsed)
+
+    fake = harness.start_fake(customer_id=CUSTOMER_ID, customer_secret=CUSTOMER_SECRET)
+    try:
+        configs = configurations(fake)
+        workdirs = {name: init_workdir(f"plan-{name}", text) for name, text in configs.items()}
+        alone = Figure("terraform plan, no provider", "ms")
+        one = Figure("terraform plan, 1 data source", "ms", baseline=alone,
+                     target=Target(2.5, on_ratio=True))
+        many = Figure(f"terraform plan, {FOR_EACH_INSTANCES} for_each instances", "ms",
+                      baseline=alone, target=Target(14, on_ratio=True))
+        requests = Figure(f"HTTP requests, {FOR_EACH_INSTANCES}-instance plan", "count",
+                          target=Target(1))
+        for index in range(runs + 1):
+            for figure, name in ((alone, "none"), (one, "one"), (many, "many")):
+                fake.reset()
+                elapsed = time_plan(workdirs[name])
+                if index:
+                    figure.samples.append(elapsed)
+                    if figure is many:
+                        requests.samples.append(fake.request_count())
+
+        overrides = scratch / "dev-overrides"
+        overrides.mkdir()
+        rusage_log = scratch / "rusage.log"
+        override_env = {
+            "TF_CLI_CONFIG_FILE": str(dev_override_config(wrapper, overrides,
+                                                          harness.provider_mirror().root)),
+            "AGORA_BENCH_PROVIDER": str(provider),
+            "AGORA_BENCH_RUSAGE_LOG": str(rusage_log),
+        }
+        footprints = []
+        for name, label, rss_target in (("one", "1 data source", 8),
+                                        ("many", f"{FOR_EACH_INSTANCES} instances", 10)):
+            workdir = harness.Workdir(f"rss-{name}", env=override_env)
+            workdir.write_main_tf(configs[name])
+            rss = Figure(f"peak RSS of the plan-walk provider, {label}", "MiB",
+                         target=Target(rss_target))
+            threads = Figure(f"threads of the plan-walk provider, {label}", "count")
+            processes = Figure(f"provider processes per plan, {label}", "count")
+            for _ in range(runs):
+                peak, most_threads, started = plan_footprint(workdir, rusage_log)
+                rss.samples.append(peak)
+                threads.samples.append(most_threads)
+                processes.samples.append(started)
+            footprints += [rss, threads, processes]
+    finally:
+        fake.stop()
+
+    size = Figure("release binary, stripped", "MiB", samples=[stripped_size_mib(provider, scratch)],
+                  target=Target(8))
+    return [floor, mtls, plain, alone, one, many, requests, *footprints, size]
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--provider", type=Path,
+                        default=REPO_ROOT / "build-release" / "terraform-provider-agora",
+                        help="the provider binary to measure (default: %(default)s)")
+    parser.add_argument("--runs", type=int, default=15,
+                        help="measured runs per figure; medians are reported (default: 15)")
+    parser.add_argument("--build-dir", type=Path,
+                        help="where the C helpers are compiled (default: PROVIDER_DIR/bench-tools)")
+    parser.add_argument("--results-dir", type=Path, default=BENCH_DIR / "results",
+                        help="where the JSON results go (default: %(default)s)")
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    provider = args.provider.resolve()
+    if not provider.is_file():
+        parser.error(f"provider binary not found: {provider} (build it first)")
+    build_dir = (args.build_dir or provider.parent / "bench-tools").resolve()
+
+    figures = run(provider, args.runs, build_dir)
+    when = datetime.now(timezone.utc)
+    version = terraform_version()
+    print(f"terraform-provider-agora benchmarks: {when:%Y-%m-%d %H:%M:%S} UTC, terraform {version}, "
+          f"{args.runs} runs per figure, medians; provider {provider}")
+    print(render_table(figures))
+    missed = [f.name for f in figures if f.met is False]
+    print(f"targets missed: {len(missed)}" + (f" ({'; '.join(missed)})" if missed else ""))
+
+    args.results_dir.mkdir(parents=True, exist_ok=True)
+    output = args.results_dir / f"{when:%Y%m%dT%H%M%SZ}.json"
+    output.write_text(json.dumps({
+        "time": when.isoformat(),
+        "terraform_version": version,
+        "provider": str(provider),
+        "runs": args.runs,
+        "figures": [f.to_json() for f in figures],
+    }, indent=2) + "\n")
+    print(f"results: {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
