@@ -19,57 +19,48 @@ constexpr int64_t kMaxChunkSize = 1000;
 
 const cty::Type kStringList = cty::Type::List(cty::Type::String());
 
-tfprotocol::Attribute Argument(std::string name, cty::Type type, std::string description) {
-  tfprotocol::Attribute a;
-  a.name = std::move(name);
-  a.type = std::move(type);
-  a.description = std::move(description);
-  a.optional = true;
-  return a;
-}
-
-tfprotocol::Attribute Computed(std::string name, cty::Type type, std::string description) {
-  tfprotocol::Attribute a;
-  a.name = std::move(name);
-  a.type = std::move(type);
-  a.description = std::move(description);
-  a.computed = true;
-  return a;
-}
-
 tfprotocol::Schema MakeSchema() {
   tfprotocol::Schema schema;
   schema.block.description =
       "The IP addresses of Agora's Notifications servers (`GET /v2/ncs/ip`), ready for firewall "
       "allow-lists. Agora changes them from time to time: re-read at least every 24 hours.";
   schema.block.attributes = {
-      Argument("service", cty::Type::String(),
-               "Which product's Notifications IPs: `rtc` (default) and `media_gateway` read "
-               "`/v2/ncs/ip`; `cloud_recording` and `cloud_transcoding` read `/v1/ncs/ip`."),
-      Argument("min_count", cty::Type::Number(),
-               "Fewer addresses than this is an error, never a shorter allow-list. Default `1`."),
-      Argument("chunk_size", cty::Type::Number(),
-               "Size of the `*_chunks` pieces (AWS allows 60 rules per security group, GCP 256 "
-               "ranges per rule). 1 to 1000, default `50`."),
-      Argument("aggregate", cty::Type::Bool(),
-               "Merge adjacent addresses into the fewest CIDR blocks covering exactly the same "
-               "addresses (never wider). Default `false`."),
-      Computed("id", cty::Type::String(), "Same as `fingerprint`."),
-      Computed("fingerprint", cty::Type::String(),
-               "`sha256:<hex>` of the normalised address set: changes exactly when the set "
-               "changes."),
-      Computed("ip_addresses", kStringList,
-               "All addresses, IPv4 first, each family sorted numerically, without duplicates."),
-      Computed("ipv4_addresses", kStringList, "The IPv4 addresses."),
-      Computed("ipv6_addresses", kStringList, "The IPv6 addresses."),
-      Computed(
+      tfprotocol::Attribute::Optional(
+          "service", cty::Type::String(),
+          "Which product's Notifications IPs: `rtc` (default) and `media_gateway` read "
+          "`/v2/ncs/ip`; `cloud_recording` and `cloud_transcoding` read `/v1/ncs/ip`."),
+      tfprotocol::Attribute::Optional(
+          "min_count", cty::Type::Number(),
+          "Fewer addresses than this is an error, never a shorter allow-list. Default `1`."),
+      tfprotocol::Attribute::Optional(
+          "chunk_size", cty::Type::Number(),
+          "Size of the `*_chunks` pieces (AWS allows 60 rules per security group, GCP 256 "
+          "ranges per rule). 1 to 1000, default `50`."),
+      tfprotocol::Attribute::Optional(
+          "aggregate", cty::Type::Bool(),
+          "Merge adjacent addresses into the fewest CIDR blocks covering exactly the same "
+          "addresses (never wider). Default `false`."),
+      tfprotocol::Attribute::Computed("id", cty::Type::String(), "Same as `fingerprint`."),
+      tfprotocol::Attribute::Computed(
+          "fingerprint", cty::Type::String(),
+          "`sha256:<hex>` of the normalised address set: changes exactly when the set "
+          "changes."),
+      tfprotocol::Attribute::Computed(
+          "ip_addresses", kStringList,
+          "All addresses, IPv4 first, each family sorted numerically, without duplicates."),
+      tfprotocol::Attribute::Computed("ipv4_addresses", kStringList, "The IPv4 addresses."),
+      tfprotocol::Attribute::Computed("ipv6_addresses", kStringList, "The IPv6 addresses."),
+      tfprotocol::Attribute::Computed(
           "cidr_blocks", kStringList,
           "IPv4 addresses as `/32` blocks (or aggregated), as `aws_security_group` takes them."),
-      Computed("ipv6_cidr_blocks", kStringList, "IPv6 addresses as `/128` blocks (or aggregated)."),
-      Computed("cidr_block_chunks", cty::Type::List(kStringList),
-               "`cidr_blocks` cut into pieces of at most `chunk_size`, one rule or group each."),
-      Computed("ipv6_cidr_block_chunks", cty::Type::List(kStringList),
-               "`ipv6_cidr_blocks` cut into pieces of at most `chunk_size`."),
+      tfprotocol::Attribute::Computed("ipv6_cidr_blocks", kStringList,
+                                      "IPv6 addresses as `/128` blocks (or aggregated)."),
+      tfprotocol::Attribute::Computed(
+          "cidr_block_chunks", cty::Type::List(kStringList),
+          "`cidr_blocks` cut into pieces of at most `chunk_size`, one rule or group each."),
+      tfprotocol::Attribute::Computed(
+          "ipv6_cidr_block_chunks", cty::Type::List(kStringList),
+          "`ipv6_cidr_blocks` cut into pieces of at most `chunk_size`."),
   };
   return schema;
 }

@@ -19,17 +19,6 @@ using tfprotocol::Diagnostics;
 constexpr const char* kDefaultEndpoints[] = {"https://api.agora.io", "https://api.sd-rtn.com"};
 constexpr int64_t kMaxRetriesLimit = 10;
 
-tfprotocol::Attribute Optional(std::string name, cty::Type type, std::string description,
-                               bool sensitive = false) {
-  tfprotocol::Attribute a;
-  a.name = std::move(name);
-  a.type = std::move(type);
-  a.description = std::move(description);
-  a.optional = true;
-  a.sensitive = sensitive;
-  return a;
-}
-
 // Calls `check` on a known, non-null string attribute and reports its error on the attribute.
 template <typename Check>
 void CheckString(const cty::Value& config, const char* name, const char* summary, Check check,
@@ -71,42 +60,53 @@ tfprotocol::Schema ProviderSchema() {
       "The Agora provider reads Agora's RESTful API, starting with the IP addresses of Agora's "
       "Notifications servers, for firewall allow-lists.";
   b.attributes = {
-      Optional("customer_id", cty::Type::String(),
-               "Customer ID of an Agora RESTful API key (the Basic-auth user). Falls back to "
-               "`AGORA_CUSTOMER_ID`. Needed only when a data source is read."),
-      Optional("customer_secret", cty::Type::String(),
-               "Customer secret of the RESTful API key. Falls back to `AGORA_CUSTOMER_SECRET`. "
-               "Never logged, never stored in state.",
-               /*sensitive=*/true),
-      Optional("endpoints", cty::Type::List(cty::Type::String()),
-               "Base URLs tried in order. Defaults to `[\"https://api.agora.io\", "
-               "\"https://api.sd-rtn.com\"]`; falls back to `AGORA_ENDPOINTS` "
-               "(comma-separated). `http://` is refused unless the host is loopback."),
-      Optional("region", cty::Type::String(),
-               "Agora region whose regional domains are appended to the endpoint chain "
-               "(`https://api-<region>.agora.io`, `https://api-<region>.sd-rtn.com`). One of " +
-                   RegionList() + ". Falls back to `AGORA_REGION`."),
-      Optional("request_timeout", cty::Type::String(),
-               "Time limit of one attempt (connect, TLS and the whole body), as a Go duration. "
-               "Default `\"10s\"`."),
-      Optional("total_timeout", cty::Type::String(),
-               "Time limit of a whole read over every retry and endpoint, as a Go duration. "
-               "Default `\"60s\"`."),
-      Optional("max_retries", cty::Type::Number(),
-               "Retries per endpoint for transient failures (network errors, timeouts, 429, 5xx), "
-               "with Agora's 1 s, 3 s, 6 s backoff. Default `3`, at most 10."),
-      Optional("proxy_url", cty::Type::String(),
-               "HTTP(S) or SOCKS5 proxy. Falls back to `HTTPS_PROXY`/`https_proxy`; "
-               "`NO_PROXY`/`no_proxy` lists hosts that bypass it."),
-      Optional("ca_cert_pem", cty::Type::String(),
-               "PEM certificates to trust instead of the system store (e.g. a TLS-inspecting "
-               "proxy's CA)."),
-      Optional("ca_cert_file", cty::Type::String(),
-               "Path of a PEM CA bundle to trust instead of the system store. Falls back to "
-               "`SSL_CERT_FILE`."),
-      Optional("insecure", cty::Type::Bool(),
-               "Skip TLS certificate verification. Every read then carries a warning. Default "
-               "`false`."),
+      tfprotocol::Attribute::Optional(
+          "customer_id", cty::Type::String(),
+          "Customer ID of an Agora RESTful API key (the Basic-auth user). Falls back to "
+          "`AGORA_CUSTOMER_ID`. Needed only when a data source is read."),
+      tfprotocol::Attribute::Optional(
+          "customer_secret", cty::Type::String(),
+          "Customer secret of the RESTful API key. Falls back to `AGORA_CUSTOMER_SECRET`. "
+          "Never logged, never stored in state.")
+          .AsSensitive(),
+      tfprotocol::Attribute::Optional(
+          "endpoints", cty::Type::List(cty::Type::String()),
+          "Base URLs tried in order. Defaults to `[\"https://api.agora.io\", "
+          "\"https://api.sd-rtn.com\"]`; falls back to `AGORA_ENDPOINTS` "
+          "(comma-separated). `http://` is refused unless the host is loopback."),
+      tfprotocol::Attribute::Optional(
+          "region", cty::Type::String(),
+          "Agora region whose regional domains are appended to the endpoint chain "
+          "(`https://api-<region>.agora.io`, `https://api-<region>.sd-rtn.com`). One of " +
+              RegionList() + ". Falls back to `AGORA_REGION`."),
+      tfprotocol::Attribute::Optional(
+          "request_timeout", cty::Type::String(),
+          "Time limit of one attempt (connect, TLS and the whole body), as a Go duration. "
+          "Default `\"10s\"`."),
+      tfprotocol::Attribute::Optional(
+          "total_timeout", cty::Type::String(),
+          "Time limit of a whole read over every retry and endpoint, as a Go duration. "
+          "Default `\"60s\"`."),
+      tfprotocol::Attribute::Optional(
+          "max_retries", cty::Type::Number(),
+          "Retries per endpoint for transient failures (network errors, timeouts, 429, 5xx), "
+          "with Agora's 1 s, 3 s, 6 s backoff. Default `3`, at most 10."),
+      tfprotocol::Attribute::Optional(
+          "proxy_url", cty::Type::String(),
+          "HTTP(S) or SOCKS5 proxy. Falls back to `HTTPS_PROXY`/`https_proxy`; "
+          "`NO_PROXY`/`no_proxy` lists hosts that bypass it."),
+      tfprotocol::Attribute::Optional(
+          "ca_cert_pem", cty::Type::String(),
+          "PEM certificates to trust instead of the system store (e.g. a TLS-inspecting "
+          "proxy's CA)."),
+      tfprotocol::Attribute::Optional(
+          "ca_cert_file", cty::Type::String(),
+          "Path of a PEM CA bundle to trust instead of the system store. Falls back to "
+          "`SSL_CERT_FILE`."),
+      tfprotocol::Attribute::Optional(
+          "insecure", cty::Type::Bool(),
+          "Skip TLS certificate verification. Every read then carries a warning. Default "
+          "`false`."),
   };
   return schema;
 }

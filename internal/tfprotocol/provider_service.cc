@@ -1,6 +1,7 @@
 #include "internal/tfprotocol/provider_service.h"
 
 #include <exception>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -28,6 +29,17 @@ grpc::Status RunRpc(const char* rpc, Response* response, Body&& body) {
   base::Log(base::LogLevel::kTrace, "Served request",
             {{"tf_rpc", rpc}, {"diagnostic_count", absl::StrCat(diagnostics.items().size())}});
   return grpc::Status::OK;
+}
+
+// The decoded request config, or nullopt after adding an error diagnostic with `summary`.
+std::optional<cty::Value> DecodeConfig(const tfplugin6::DynamicValue& config, const cty::Type& type,
+                                       const char* summary, Diagnostics& diagnostics) {
+  absl::StatusOr<cty::Value> value = DecodeDynamicValue(config, type);
+  if (!value.ok()) {
+    diagnostics.AddStatusError(summary, value.status());
+    return std::nullopt;
+  }
+  return *std::move(value);
 }
 
 }  // namespace
@@ -83,11 +95,9 @@ grpc::Status ProviderService::ValidateProviderConfig(
     grpc::ServerContext*, const tfplugin6::ValidateProviderConfig::Request* request,
     tfplugin6::ValidateProviderConfig::Response* response) {
   return RunRpc("ValidateProviderConfig", response, [&](Diagnostics& diagnostics) {
-    absl::StatusOr<cty::Value> config = DecodeDynamicValue(request->config(), provider_type_);
-    if (!config.ok()) {
-      diagnostics.AddStatusError("Invalid provider configuration", config.status());
-      return;
-    }
+    std::optional<cty::Value> config = DecodeConfig(request->config(), provider_type_,
+                                                    "Invalid provider configuration", diagnostics);
+    if (!config) return;
     diagnostics.Append(provider_.ValidateConfig(*config));
   });
 }
@@ -96,11 +106,9 @@ grpc::Status ProviderService::ConfigureProvider(
     grpc::ServerContext*, const tfplugin6::ConfigureProvider::Request* request,
     tfplugin6::ConfigureProvider::Response* response) {
   return RunRpc("ConfigureProvider", response, [&](Diagnostics& diagnostics) {
-    absl::StatusOr<cty::Value> config = DecodeDynamicValue(request->config(), provider_type_);
-    if (!config.ok()) {
-      diagnostics.AddStatusError("Invalid provider configuration", config.status());
-      return;
-    }
+    std::optional<cty::Value> config = DecodeConfig(request->config(), provider_type_,
+                                                    "Invalid provider configuration", diagnostics);
+    if (!config) return;
     diagnostics.Append(provider_.Configure({request->terraform_version(), *std::move(config)}));
   });
 }
@@ -111,11 +119,9 @@ grpc::Status ProviderService::ValidateDataResourceConfig(
   return RunRpc("ValidateDataResourceConfig", response, [&](Diagnostics& diagnostics) {
     const DataSourceEntry* entry = FindDataSource(request->type_name(), diagnostics);
     if (entry == nullptr) return;
-    absl::StatusOr<cty::Value> config = DecodeDynamicValue(request->config(), entry->type);
-    if (!config.ok()) {
-      diagnostics.AddStatusError("Invalid data source configuration", config.status());
-      return;
-    }
+    std::optional<cty::Value> config = DecodeConfig(
+        request->config(), entry->type, "Invalid data source configuration", diagnostics);
+    if (!config) return;
     diagnostics.Append(entry->data_source->Validate(*config));
   });
 }
@@ -126,11 +132,9 @@ grpc::Status ProviderService::ReadDataSource(grpc::ServerContext*,
   return RunRpc("ReadDataSource", response, [&](Diagnostics& diagnostics) {
     const DataSourceEntry* entry = FindDataSource(request->type_name(), diagnostics);
     if (entry == nullptr) return;
-    absl::StatusOr<cty::Value> config = DecodeDynamicValue(request->config(), entry->type);
-    if (!config.ok()) {
-      diagnostics.AddStatusError("Invalid data source configuration", config.status());
-      return;
-    }
+    std::optional<cty::Value> config = DecodeConfig(
+        request->config(), entry->type, "Invalid data source configuration", diagnostics);
+    if (!config) return;
     ReadResult result = entry->data_source->Read(*config);
     diagnostics.Append(result.diagnostics);
     if (diagnostics.has_errors()) return;

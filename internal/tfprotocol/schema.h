@@ -18,6 +18,18 @@ struct Attribute {
   bool computed = false;
   bool sensitive = false;
   bool deprecated = false;
+
+  // Shorthands for the common kinds of attribute.
+  static Attribute Optional(std::string name, cty::Type type, std::string description) {
+    return Attribute{std::move(name), std::move(type), std::move(description), false, true};
+  }
+  static Attribute Computed(std::string name, cty::Type type, std::string description) {
+    return Attribute{std::move(name), std::move(type), std::move(description), false, false, true};
+  }
+  Attribute AsSensitive() && {
+    sensitive = true;
+    return std::move(*this);
+  }
 };
 
 struct NestedBlock;
