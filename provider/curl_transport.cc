@@ -66,8 +66,10 @@ absl::Status MapError(CURLcode code, const char* error_buffer, const Transfer& t
     case CURLE_COULDNT_CONNECT:
       return absl::UnavailableError(detail);
     case CURLE_OPERATION_TIMEDOUT:
-      return absl::DeadlineExceededError(absl::StrCat(
-          "no complete answer within ", absl::FormatDuration(request.timeout), " (", detail, ")"));
+      return absl::DeadlineExceededError(
+          absl::StrCat("no complete answer within ",
+                       absl::FormatDuration(absl::Trunc(request.timeout, absl::Milliseconds(1))),
+                       " (", detail, ")"));
     case CURLE_ABORTED_BY_CALLBACK:
       return absl::CancelledError("the request was cancelled");
     case CURLE_WRITE_ERROR:
