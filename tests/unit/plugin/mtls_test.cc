@@ -141,5 +141,35 @@ TEST(ValidateClientCertificatePemTest, AcceptsACertificateAndRejectsGarbage) {
             absl::StatusCode::kInvalidArgument);
 }
 
+TEST(ValidateClientCertificatePemTest, RejectsACertificateBlockThatIsNotACertificate) {
+  // A CERTIFICATE block whose DER is a SEQUENCE of two INTEGERs, not tbs/algorithm/signature.
+  EXPECT_EQ(ValidateClientCertificatePem("-----BEGIN CERTIFICATE-----\nMAYCAQECAQI=\n"
+                                         "-----END CERTIFICATE-----\n")
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  // Valid base64 of bytes that are not DER at all.
+  EXPECT_EQ(ValidateClientCertificatePem("-----BEGIN CERTIFICATE-----\naGVsbG8gd29ybGQ=\n"
+                                         "-----END CERTIFICATE-----\n")
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(ValidateClientCertificatePemTest, AcceptsTerraformsP521Certificate) {
+  // Terraform's AutoMTLS certificate uses P-521; the check must not depend on the curve.
+  OpenSslPtr<EVP_PKEY> key(EVP_EC_gen("P-521"));
+  ASSERT_NE(key, nullptr);
+  OpenSslPtr<X509> cert(X509_new());
+  ASSERT_NE(cert, nullptr);
+  ASSERT_EQ(X509_set_pubkey(cert.get(), key.get()), 1);
+  X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0);
+  X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600);
+  ASSERT_GT(X509_sign(cert.get(), key.get(), EVP_sha512()), 0);
+  OpenSslPtr<BIO> bio(BIO_new(BIO_s_mem()));
+  ASSERT_EQ(PEM_write_bio_X509(bio.get(), cert.get()), 1);
+  char* data = nullptr;
+  long size = BIO_get_mem_data(bio.get(), &data);
+  EXPECT_TRUE(ValidateClientCertificatePem(std::string_view(data, static_cast<size_t>(size))).ok());
+}
+
 }  // namespace
 }  // namespace plugin
