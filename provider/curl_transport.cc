@@ -1,23 +1,23 @@
 #include "provider/curl_transport.h"
 
-#include <curl/curl.h>
-
 #include <memory>
-#include <mutex>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "provider/curl_library.h"
 
 namespace agora {
 namespace {
 
 struct EasyDeleter {
-  void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
+  const CurlApi* api;
+  void operator()(CURL* curl) const { api->easy_cleanup(curl); }
 };
 struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+  const CurlApi* api;
+  void operator()(curl_slist* list) const { api->slist_free_all(list); }
 };
 
 struct Transfer {
@@ -57,9 +57,9 @@ int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return cancellation != nullptr && cancellation->cancelled() ? 1 : 0;
 }
 
-absl::Status MapError(CURLcode code, const char* error_buffer, const Transfer& transfer,
-                      const HttpRequest& request) {
-  std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
+absl::Status MapError(const CurlApi& api, CURLcode code, const char* error_buffer,
+                      const Transfer& transfer, const HttpRequest& request) {
+  std::string detail = error_buffer[0] != '\0' ? error_buffer : api.easy_strerror(code);
   switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
@@ -93,73 +93,73 @@ absl::Status MapError(CURLcode code, const char* error_buffer, const Transfer& t
 
 }  // namespace
 
-CurlTransport::CurlTransport(CurlTransportOptions options) : options_(std::move(options)) {
-  // Deferred to the first transport rather than start-up: most provider processes never fetch.
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
+CurlTransport::CurlTransport(CurlTransportOptions options) : options_(std::move(options)) {}
 
 absl::StatusOr<HttpResponse> CurlTransport::Get(const HttpRequest& request) {
-  std::unique_ptr<CURL, EasyDeleter> curl(curl_easy_init());
+  // Loaded on the first request, not at start-up: most provider processes never fetch.
+  absl::StatusOr<const CurlApi*> loaded = LoadCurl();
+  if (!loaded.ok()) return loaded.status();
+  const CurlApi& api = **loaded;
+  std::unique_ptr<CURL, EasyDeleter> curl(api.easy_init(), EasyDeleter{&api});
   if (!curl) return absl::InternalError("libcurl could not create a handle");
   CURL* h = curl.get();
 
   Transfer transfer{&request, {}, false};
   char error_buffer[CURL_ERROR_SIZE] = {0};
-  std::unique_ptr<curl_slist, SlistDeleter> headers;
+  std::unique_ptr<curl_slist, SlistDeleter> headers(nullptr, SlistDeleter{&api});
   for (const std::string& header : request.headers) {
-    headers.reset(curl_slist_append(headers.release(), header.c_str()));
+    headers.reset(api.slist_append(headers.release(), header.c_str()));
   }
 
-  curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+  api.easy_setopt(h, CURLOPT_URL, request.url.c_str());
+  api.easy_setopt(h, CURLOPT_HTTPGET, 1L);
+  api.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  api.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  api.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  api.easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
+  api.easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  api.easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
   if (!options_.user_agent.empty())
-    curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
+    api.easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
   if (!request.username.empty() || !request.password.empty()) {
-    curl_easy_setopt(h, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
-    curl_easy_setopt(h, CURLOPT_USERNAME, request.username.c_str());
-    curl_easy_setopt(h, CURLOPT_PASSWORD, request.password.c_str());
+    api.easy_setopt(h, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+    api.easy_setopt(h, CURLOPT_USERNAME, request.username.c_str());
+    api.easy_setopt(h, CURLOPT_PASSWORD, request.password.c_str());
   }
   long timeout_ms = static_cast<long>(absl::ToInt64Milliseconds(request.timeout));
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+  api.easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+  api.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
 
   // TLS: verification stays on unless the user asked for `insecure`.
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, options_.insecure ? 0L : 1L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, options_.insecure ? 0L : 2L);
+  api.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, options_.insecure ? 0L : 1L);
+  api.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, options_.insecure ? 0L : 2L);
   curl_blob ca_blob{};
   if (!options_.ca_cert_pem.empty()) {
     ca_blob.data = const_cast<char*>(options_.ca_cert_pem.data());
     ca_blob.len = options_.ca_cert_pem.size();
     ca_blob.flags = CURL_BLOB_NOCOPY;
-    curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &ca_blob);
+    api.easy_setopt(h, CURLOPT_CAINFO_BLOB, &ca_blob);
   } else if (!options_.ca_cert_file.empty()) {
-    curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_cert_file.c_str());
+    api.easy_setopt(h, CURLOPT_CAINFO, options_.ca_cert_file.c_str());
   }
 
   // An empty string disables libcurl's own reading of proxy variables: the provider has already
   // resolved them (both spellings) into options_.
-  curl_easy_setopt(h, CURLOPT_PROXY, options_.proxy_url.c_str());
-  curl_easy_setopt(h, CURLOPT_NOPROXY, options_.no_proxy.c_str());
+  api.easy_setopt(h, CURLOPT_PROXY, options_.proxy_url.c_str());
+  api.easy_setopt(h, CURLOPT_NOPROXY, options_.no_proxy.c_str());
 
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
-  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, OnProgress);
-  curl_easy_setopt(h, CURLOPT_XFERINFODATA, &transfer);
+  api.easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
+  api.easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
+  api.easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
+  api.easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
+  api.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  api.easy_setopt(h, CURLOPT_XFERINFOFUNCTION, OnProgress);
+  api.easy_setopt(h, CURLOPT_XFERINFODATA, &transfer);
 
-  CURLcode code = curl_easy_perform(h);
-  if (code != CURLE_OK) return MapError(code, error_buffer, transfer, request);
+  CURLcode code = api.easy_perform(h);
+  if (code != CURLE_OK) return MapError(api, code, error_buffer, transfer, request);
   long status = 0;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  api.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   transfer.response.status = static_cast<int>(status);
   return std::move(transfer.response);
 }

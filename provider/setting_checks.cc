@@ -1,6 +1,5 @@
 #include "provider/setting_checks.h"
 
-#include <curl/curl.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
@@ -8,6 +7,7 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "absl/strings/ascii.h"
@@ -15,6 +15,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "internal/base/status_macros.h"
+#include "provider/curl_library.h"
 #include "provider/ip_address.h"
 
 namespace agora {
@@ -23,16 +25,31 @@ namespace {
 constexpr const char* kRegions[] = {"us-west-1", "us-east-1",    "ap-southeast-1", "ap-northeast-1",
                                     "eu-west-1", "eu-central-1", "cn-east-1",      "cn-north-1"};
 
-struct CurlUrlDeleter {
-  void operator()(CURLU* u) const { curl_url_cleanup(u); }
+struct UrlParts {
+  std::string scheme;  // Lower case.
+  std::string host;
+  std::string user;
+  std::string query;
+  std::string fragment;
 };
 
-std::string UrlPart(CURLU* url, CURLUPart part) {
-  char* value = nullptr;
-  if (curl_url_get(url, part, &value, 0) != CURLUE_OK || value == nullptr) return "";
-  std::string out(value);
-  curl_free(value);
-  return out;
+// Parses with libcurl's URL API, the parser that later requests the URL: nullopt when it refuses
+// the text; an error only when libcurl cannot be loaded.
+absl::StatusOr<std::optional<UrlParts>> ParseUrl(const std::string& text) {
+  ASSIGN_OR_RETURN(const CurlApi* api, LoadCurl());
+  std::unique_ptr<CURLU, decltype(api->url_cleanup)> url(api->url(), api->url_cleanup);
+  if (url == nullptr || api->url_set(url.get(), CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) {
+    return std::nullopt;
+  }
+  auto part = [&](CURLUPart which) {
+    char* value = nullptr;
+    std::string out;
+    if (api->url_get(url.get(), which, &value, 0) == CURLUE_OK && value != nullptr) out = value;
+    api->free(value);
+    return out;
+  };
+  return UrlParts{absl::AsciiStrToLower(part(CURLUPART_SCHEME)), part(CURLUPART_HOST),
+                  part(CURLUPART_USER), part(CURLUPART_QUERY), part(CURLUPART_FRAGMENT)};
 }
 
 bool IsLoopbackHost(absl::string_view host) {
@@ -57,12 +74,11 @@ absl::Status ValidateRegion(absl::string_view region) {
 }
 
 absl::Status ValidateProxyUrl(absl::string_view text) {
-  std::unique_ptr<CURLU, CurlUrlDeleter> url(curl_url());
-  std::string copy(text);
-  if (curl_url_set(url.get(), CURLUPART_URL, copy.c_str(), 0) != CURLUE_OK) {
+  ASSIGN_OR_RETURN(std::optional<UrlParts> url, ParseUrl(std::string(text)));
+  if (!url.has_value()) {
     return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" is not a valid URL"));
   }
-  std::string scheme = absl::AsciiStrToLower(UrlPart(url.get(), CURLUPART_SCHEME));
+  const std::string& scheme = url->scheme;
   if (scheme != "http" && scheme != "https" && scheme != "socks5" && scheme != "socks5h") {
     return absl::InvalidArgumentError(
         absl::StrCat("\"", text, "\" has scheme \"", scheme,
@@ -126,21 +142,22 @@ absl::StatusOr<absl::Duration> ParseGoDuration(absl::string_view text) {
 }
 
 absl::StatusOr<std::string> NormaliseEndpoint(absl::string_view text) {
-  std::unique_ptr<CURLU, CurlUrlDeleter> url(curl_url());
   std::string copy(absl::StripAsciiWhitespace(text));
-  if (copy.find("://") == std::string::npos ||
-      curl_url_set(url.get(), CURLUPART_URL, copy.c_str(), 0) != CURLUE_OK) {
+  std::optional<UrlParts> url;
+  if (copy.find("://") != std::string::npos) {
+    ASSIGN_OR_RETURN(url, ParseUrl(copy));
+  }
+  if (!url.has_value()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "\"", text, "\" is not a URL. Use a base URL such as \"https://api.agora.io\"."));
   }
-  std::string scheme = absl::AsciiStrToLower(UrlPart(url.get(), CURLUPART_SCHEME));
-  std::string host = UrlPart(url.get(), CURLUPART_HOST);
-  if (!UrlPart(url.get(), CURLUPART_USER).empty()) {
+  const std::string& scheme = url->scheme;
+  const std::string& host = url->host;
+  if (!url->user.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "\"", text, "\" contains credentials; set customer_id and customer_secret instead."));
   }
-  if (!UrlPart(url.get(), CURLUPART_QUERY).empty() ||
-      !UrlPart(url.get(), CURLUPART_FRAGMENT).empty()) {
+  if (!url->query.empty() || !url->fragment.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("\"", text, "\" has a query or fragment; give a base URL only."));
   }

@@ -20,9 +20,27 @@ class ProviderBinaryTest(unittest.TestCase):
                          "built with -DAGORA_STATIC_GRPC=OFF")
     def test_grpc_protobuf_and_abseil_are_linked_statically(self) -> None:
         libraries = self.shared_libraries()
-        for name in ("libgrpc", "libgpr", "libprotobuf", "libabsl", "libupb", "libre2"):
+        for name in ("libgrpc", "libgpr", "libprotobuf", "libabsl", "libupb", "libre2",
+                     "libstdc++", "libgcc_s"):
             self.assertNotIn(name, libraries)
         self.assertIn("libssl.so", libraries)  # OpenSSL stays shared, as libcurl uses it too.
+
+    def test_libcurl_is_not_loaded_at_start_up(self) -> None:
+        # libcurl and its ~30 dependencies are dlopen'ed by the first HTTP request
+        # (provider/curl_library.h); test_ncs_ips proves that the requests still work.
+        self.assertNotIn("libcurl", self.shared_libraries())
+
+    @unittest.skipUnless(os.environ.get("AGORA_STATIC_GRPC") == "1",
+                         "built with -DAGORA_STATIC_GRPC=OFF")
+    def test_grpc_core_configuration_is_the_plugins_own(self) -> None:
+        # internal/plugin/grpc_configuration.cc replaces gRPC's default plugin registry; if the
+        # linker took gRPC's instead, xDS, RLS, grpclb and RE2 would be linked in again.
+        symbols = subprocess.run(["nm", "--demangle", str(harness.provider_binary())],
+                                 capture_output=True, text=True, check=True).stdout
+        self.assertIn("grpc_core::BuildCoreConfiguration", symbols)
+        for absent in ("grpc_core::RegisterXdsResolver", "grpc_core::RegisterRlsLbPolicy",
+                       "grpc_core::RegisterGrpcLbPolicy", "re2::RE2::RE2"):
+            self.assertNotIn(absent, symbols)
 
     def test_version_flag(self) -> None:
         result = subprocess.run([str(harness.provider_binary()), "-version"], capture_output=True,

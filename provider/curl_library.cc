@@ -1,0 +1,67 @@
+#include "provider/curl_library.h"
+
+#include <dlfcn.h>
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+
+namespace agora {
+namespace {
+
+constexpr char kLibrary[] = "libcurl.so.4";
+
+template <typename Function>
+bool Resolve(void* handle, const char* name, Function* out, std::string* missing) {
+  *out = reinterpret_cast<Function>(dlsym(handle, name));
+  if (*out == nullptr) absl::StrAppend(missing, missing->empty() ? "" : ", ", name);
+  return *out != nullptr;
+}
+
+absl::StatusOr<const CurlApi*> Load() {
+  // RTLD_LOCAL: libcurl's symbols stay out of the global namespace; it never unloads.
+  void* handle = dlopen(kLibrary, RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) {
+    const char* error = dlerror();
+    return absl::FailedPreconditionError(
+        absl::StrCat("The provider needs libcurl (", kLibrary, ", Debian/Ubuntu package libcurl4) ",
+                     "to make HTTPS requests, and it could not be loaded: ",
+                     error != nullptr ? error : "unknown error"));
+  }
+  static CurlApi api;
+  std::string missing;
+  decltype(&::curl_global_init) global_init = nullptr;
+  Resolve(handle, "curl_global_init", &global_init, &missing);
+  Resolve(handle, "curl_easy_init", &api.easy_init, &missing);
+  Resolve(handle, "curl_easy_setopt", &api.easy_setopt, &missing);
+  Resolve(handle, "curl_easy_perform", &api.easy_perform, &missing);
+  Resolve(handle, "curl_easy_getinfo", &api.easy_getinfo, &missing);
+  Resolve(handle, "curl_easy_cleanup", &api.easy_cleanup, &missing);
+  Resolve(handle, "curl_easy_strerror", &api.easy_strerror, &missing);
+  Resolve(handle, "curl_slist_append", &api.slist_append, &missing);
+  Resolve(handle, "curl_slist_free_all", &api.slist_free_all, &missing);
+  Resolve(handle, "curl_url", &api.url, &missing);
+  Resolve(handle, "curl_url_set", &api.url_set, &missing);
+  Resolve(handle, "curl_url_get", &api.url_get, &missing);
+  Resolve(handle, "curl_url_cleanup", &api.url_cleanup, &missing);
+  Resolve(handle, "curl_free", &api.free, &missing);
+  if (!missing.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "The installed ", kLibrary, " is too old for the provider (missing: ", missing, ")."));
+  }
+  if (CURLcode code = global_init(CURL_GLOBAL_DEFAULT); code != CURLE_OK) {
+    return absl::InternalError(absl::StrCat("libcurl could not initialise: ",
+                                            api.easy_strerror(code)));
+  }
+  return &api;
+}
+
+}  // namespace
+
+absl::StatusOr<const CurlApi*> LoadCurl() {
+  static const absl::StatusOr<const CurlApi*>* const loaded =
+      new absl::StatusOr<const CurlApi*>(Load());
+  return *loaded;
+}
+
+}  // namespace agora

@@ -1,0 +1,40 @@
+// libcurl, loaded the first time the provider needs it instead of at start-up.
+//
+// Terraform starts a provider process three or four times per run, and most of them never make an
+// HTTP request. Linked normally, libcurl makes the dynamic loader map and relocate about thirty
+// libraries (GnuTLS, Kerberos, LDAP, SSH, ...) in every one of them before main() runs: about
+// 5 ms and 2.5 MiB per process on the bench machine (make bench). Loaded here, only a process that
+// fetches, or that checks a URL the user typed, pays for it.
+//
+// Only libcurl's functions are resolved at run time; its types and constants still come from
+// <curl/curl.h>, of the version the provider is built against (libcurl4-openssl-dev, the same
+// package family as the libcurl.so.4 it loads).
+#pragma once
+
+#include <curl/curl.h>
+
+#include "absl/status/statusor.h"
+
+namespace agora {
+
+struct CurlApi {
+  decltype(&::curl_easy_init) easy_init;
+  decltype(&::curl_easy_setopt) easy_setopt;
+  decltype(&::curl_easy_perform) easy_perform;
+  decltype(&::curl_easy_getinfo) easy_getinfo;
+  decltype(&::curl_easy_cleanup) easy_cleanup;
+  decltype(&::curl_easy_strerror) easy_strerror;
+  decltype(&::curl_slist_append) slist_append;
+  decltype(&::curl_slist_free_all) slist_free_all;
+  decltype(&::curl_url) url;
+  decltype(&::curl_url_set) url_set;
+  decltype(&::curl_url_get) url_get;
+  decltype(&::curl_url_cleanup) url_cleanup;
+  decltype(&::curl_free) free;
+};
+
+// Loads libcurl.so.4 and runs curl_global_init, once per process (thread-safe). Later calls return
+// the same table, or the same error: e.g. when the library is not installed.
+absl::StatusOr<const CurlApi*> LoadCurl();
+
+}  // namespace agora
