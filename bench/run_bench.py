@@ -250,7 +250,8 @@ def time_plan(workdir: harness.Workdir) -> float:
 
 # --- peak RSS and threads --------------------------------------------------------------------------
 
-_LOG_LINE = re.compile(r"pid=(\d+) max_rss_kib=(\d+) max_threads=(\d+) status=(-?\d+)")
+_LOG_LINE = re.compile(
+    r"pid=(\d+) max_rss_kib=(\d+) max_threads=(\d+) cpu_us=(\d+) status=(-?\d+)")
 
 
 def dev_override_config(wrapper: Path, directory: Path, mirror_root: Path) -> Path:
@@ -266,9 +267,10 @@ def dev_override_config(wrapper: Path, directory: Path, mirror_root: Path) -> Pa
     return config
 
 
-def plan_footprint(workdir: harness.Workdir, log: Path) -> Tuple[float, int, int]:
+def plan_footprint(workdir: harness.Workdir, log: Path) -> Tuple[float, int, int, float]:
     """Runs one plan through the rusage wrapper; returns the largest peak RSS (MiB) and thread
-    count over the provider processes terraform started, and how many it started."""
+    count over the provider processes terraform started, how many it started, and the CPU time
+    (user + system, ms) they used together."""
     log.unlink(missing_ok=True)
     result = workdir.plan()
     if not result.ok:
@@ -278,7 +280,8 @@ def plan_footprint(workdir: harness.Workdir, log: Path) -> Tuple[float, int, int
         raise RuntimeError(f"unexpected rusage log {log}:\n{log.read_text() if log.exists() else ''}")
     peak_rss_mib = max(int(r.group(2)) for r in records) / 1024
     threads = max(int(r.group(3)) for r in records)
-    return peak_rss_mib, threads, len(records)
+    cpu_ms = sum(int(r.group(4)) for r in records) / 1000
+    return peak_rss_mib, threads, len(records), cpu_ms
 
 
 # --- the run ---------------------------------------------------------------------------------------
@@ -367,12 +370,14 @@ def run(provider: Path, runs: int, build_dir: Path) -> List[Figure]:
                          target=Target(rss_target))
             threads = Figure(f"threads of the plan-walk provider, {label}", "count")
             processes = Figure(f"provider processes per plan, {label}", "count")
+            cpu = Figure(f"provider CPU time per plan (all processes), {label}", "ms")
             for _ in range(runs):
-                peak, most_threads, started = plan_footprint(workdir, rusage_log)
+                peak, most_threads, started, cpu_ms = plan_footprint(workdir, rusage_log)
                 rss.samples.append(peak)
                 threads.samples.append(most_threads)
                 processes.samples.append(started)
-            footprints += [rss, threads, processes]
+                cpu.samples.append(cpu_ms)
+            footprints += [rss, threads, processes, cpu]
     finally:
         fake.stop()
 

@@ -2,7 +2,8 @@
 // with the same arguments, environment and file descriptors, and when the child exits appends one
 // line to a log file:
 //
-//   pid=<child pid> max_rss_kib=<ru_maxrss from wait4> max_threads=<most seen> status=<wait status>
+//   pid=<child pid> max_rss_kib=<ru_maxrss from wait4> max_threads=<most seen>
+//       cpu_us=<ru_utime + ru_stime from wait4> status=<wait status>
 //
 // Peak RSS is the kernel's accounting of the child (wait4); the thread count is the largest
 // "Threads:" value read from /proc/<pid>/status, polled every millisecond while the child runs.
@@ -90,8 +91,10 @@ int main(int argc, char** argv) {
 
   int log = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (log >= 0) {
-    dprintf(log, "pid=%d max_rss_kib=%ld max_threads=%ld status=%d\n", (int)pid, usage.ru_maxrss,
-            max_threads, status);
+    long long cpu_us = (long long)(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000000 +
+                       usage.ru_utime.tv_usec + usage.ru_stime.tv_usec;
+    dprintf(log, "pid=%d max_rss_kib=%ld max_threads=%ld cpu_us=%lld status=%d\n", (int)pid,
+            usage.ru_maxrss, max_threads, cpu_us, status);
     close(log);
   } else {
     perror("rusage_wrapper: log");

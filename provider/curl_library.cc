@@ -40,11 +40,6 @@ absl::StatusOr<const CurlApi*> Load() {
   Resolve(handle, "curl_easy_strerror", &api.easy_strerror, &missing);
   Resolve(handle, "curl_slist_append", &api.slist_append, &missing);
   Resolve(handle, "curl_slist_free_all", &api.slist_free_all, &missing);
-  Resolve(handle, "curl_url", &api.url, &missing);
-  Resolve(handle, "curl_url_set", &api.url_set, &missing);
-  Resolve(handle, "curl_url_get", &api.url_get, &missing);
-  Resolve(handle, "curl_url_cleanup", &api.url_cleanup, &missing);
-  Resolve(handle, "curl_free", &api.free, &missing);
   if (!missing.empty()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "The installed ", kLibrary, " is too old for the provider (missing: ", missing, ")."));

@@ -4,7 +4,7 @@
 // HTTP request. Linked normally, libcurl makes the dynamic loader map and relocate about thirty
 // libraries (GnuTLS, Kerberos, LDAP, SSH, ...) in every one of them before main() runs: about
 // 5 ms and 2.5 MiB per process on the bench machine (make bench). Loaded here, only a process that
-// fetches, or that checks a URL the user typed, pays for it.
+// fetches pays for it.
 //
 // Only libcurl's functions are resolved at run time; its types and constants still come from
 // <curl/curl.h>, of the version the provider is built against (libcurl4-openssl-dev, the same
@@ -26,11 +26,6 @@ struct CurlApi {
   decltype(&::curl_easy_strerror) easy_strerror;
   decltype(&::curl_slist_append) slist_append;
   decltype(&::curl_slist_free_all) slist_free_all;
-  decltype(&::curl_url) url;
-  decltype(&::curl_url_set) url_set;
-  decltype(&::curl_url_get) url_get;
-  decltype(&::curl_url_cleanup) url_cleanup;
-  decltype(&::curl_free) free;
 };
 
 // Loads libcurl.so.4 and runs curl_global_init, once per process (thread-safe). Later calls return

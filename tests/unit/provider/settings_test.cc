@@ -42,6 +42,36 @@ TEST(NormaliseEndpointTest, HttpsEverywhereHttpOnLoopback) {
   }
 }
 
+TEST(NormaliseEndpointTest, ChecksHostPortAndPathStrictly) {
+  EXPECT_EQ(*NormaliseEndpoint("  https://API.agora.io:8443/base/path/ "),
+            "https://API.agora.io:8443/base/path");
+  EXPECT_EQ(*NormaliseEndpoint("HTTPS://api-eu_1.example.com"), "HTTPS://api-eu_1.example.com");
+  EXPECT_EQ(*NormaliseEndpoint("https://[2001:db8::1]:443"), "https://[2001:db8::1]:443");
+  EXPECT_EQ(*NormaliseEndpoint("https://203.0.113.7"), "https://203.0.113.7");
+  for (const char* bad :
+       {"https://", "https://:443", "https://api.agora.io:", "https://api.agora.io:0",
+        "https://api.agora.io:65536", "https://api.agora.io:12a", "https://api.agora.io:+80",
+        "https://api agora.io", "https://api.agora.io/a b", "https://api.agora.io#x",
+        "https://[::1", "https://[::1]x", "https://[::1]:", "https://[1.2.3.4]",
+        "https://[zz::1]", "https://-api.agora.io", "https://api.ag@ra.io@x",
+        "https://api.agora.io/\tx", "://api.agora.io", "1https://api.agora.io", "https:/x",
+        "https://api$.agora.io"}) {
+    EXPECT_FALSE(NormaliseEndpoint(bad).ok()) << bad;
+  }
+}
+
+TEST(ValidateProxyUrlTest, AcceptsHttpHttpsAndSocksProxiesOnly) {
+  for (const char* good : {"http://proxy:3128", "https://proxy.corp.example:8443",
+                           "socks5://127.0.0.1:1080", "socks5h://[::1]:1080",
+                           "http://user:pass@proxy:3128"}) {
+    EXPECT_TRUE(ValidateProxyUrl(good).ok()) << good;
+  }
+  EXPECT_THAT(std::string(ValidateProxyUrl("ftp://proxy:21").message()), HasSubstr("scheme"));
+  for (const char* bad : {"proxy:3128", "http://", "http://proxy:99999", "http://pro xy"}) {
+    EXPECT_EQ(ValidateProxyUrl(bad).code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+}
+
 TEST(ValidateProviderConfigTest, NullAndUnknownValuesPass) {
   EXPECT_TRUE(ValidateProviderConfig(Config()).empty());
   EXPECT_TRUE(
