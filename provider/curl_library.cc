@@ -11,11 +11,11 @@ namespace {
 
 constexpr char kLibrary[] = "libcurl.so.4";
 
+// Sets `*out` to libcurl's function `name`, or adds the name to `missing`.
 template <typename Function>
-bool Resolve(void* handle, const char* name, Function* out, std::string* missing) {
+void Resolve(void* handle, const char* name, Function* out, std::string* missing) {
   *out = reinterpret_cast<Function>(dlsym(handle, name));
   if (*out == nullptr) absl::StrAppend(missing, missing->empty() ? "" : ", ", name);
-  return *out != nullptr;
 }
 
 absl::StatusOr<const CurlApi*> Load() {

@@ -3,8 +3,8 @@
 // Terraform starts a provider process three or four times per run, and most of them never make an
 // HTTP request. Linked normally, libcurl makes the dynamic loader map and relocate about thirty
 // libraries (GnuTLS, Kerberos, LDAP, SSH, ...) in every one of them before main() runs: about
-// 5 ms and 2.5 MiB per process on the bench machine (make bench). Loaded here, only a process that
-// fetches pays for it.
+// 5 ms per process on the bench machine, and with curl_global_init about 8 MiB of RSS (make bench,
+// bench/README.md). Loaded here, only a process that fetches pays for it.
 //
 // Only libcurl's functions are resolved at run time; its types and constants still come from
 // <curl/curl.h>, of the version the provider is built against (libcurl4-openssl-dev, the same

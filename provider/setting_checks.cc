@@ -91,8 +91,8 @@ std::optional<UrlParts> SplitUrl(absl::string_view text) {
   }
   if (!port.empty()) {
     int number = 0;
-    if (port.size() > 5 || !absl::SimpleAtoi(port, &number) || number < 1 || number > 65535 ||
-        !absl::c_all_of(port, absl::ascii_isdigit)) {
+    if (!absl::c_all_of(port, absl::ascii_isdigit) || !absl::SimpleAtoi(port, &number) ||
+        number < 1 || number > 65535) {
       return std::nullopt;
     }
   }
