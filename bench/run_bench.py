@@ -8,9 +8,11 @@ in the same run, and interleaving the runs of figures that are compared:
 
 * exec -> handshake line: a static no-op binary (the exec floor), the provider with AutoMTLS on
   (``PLUGIN_CLIENT_CERT`` = a P-521 certificate, as Terraform sends) and with TLS off;
-* ``terraform plan`` wall time: a configuration with no provider (the baseline), one
-  ``agora_ncs_ips`` data source, 200 ``for_each`` instances of it, against the fake Agora API on
-  127.0.0.1; and the HTTP requests the fake saw for the 200-instance plan;
+* ``terraform plan`` wall time: a configuration with no provider (the baseline), 200 ``for_each``
+  instances of terraform's built-in ``terraform_remote_state`` data source (terraform's own cost
+  for 200 data source instances, with no plugin process), one ``agora_ncs_ips`` data source, 200
+  ``for_each`` instances of it, against the fake Agora API on 127.0.0.1; and the HTTP requests the
+  fake saw for the 200-instance plan;
 * peak RSS (the kernel's ``ru_maxrss``) and most threads of the provider processes terraform
   starts for a plan, through ``bench/rusage_wrapper.c`` installed in a dev_overrides directory;
 * the size of the stripped provider binary.
@@ -211,10 +213,23 @@ def provider_config(fake: harness.FakeAgora) -> str:
     })
 
 
+# An empty state that terraform_remote_state reads (backend "local") in the "builtin" plan.
+EMPTY_STATE = ('{"version": 4, "terraform_version": "1.11.4", "serial": 1, "lineage": "bench",'
+               ' "outputs": {}, "resources": []}\n')
+
+
 def configurations(fake: harness.FakeAgora) -> Dict[str, str]:
-    """The plan configurations: no provider, one data source, 200 for_each instances."""
+    """The plan configurations: no provider; 200 for_each instances of terraform's built-in
+    terraform_remote_state data source (in-process: no plugin at all), which is terraform's own
+    floor for 200 data source instances; one agora_ncs_ips; 200 for_each instances of it."""
     return {
         "none": 'output "x" {\n  value = 1\n}\n',
+        "builtin": (
+            'data "terraform_remote_state" "many" {\n'
+            f"  for_each = toset([for i in range({FOR_EACH_INSTANCES}) : tostring(i)])\n"
+            '  backend  = "local"\n'
+            '  config   = { path = "${path.module}/empty.tfstate" }\n'
+            "}\n"),
         "one": provider_config(fake) + 'data "agora_ncs_ips" "one" {}\n',
         "many": provider_config(fake) + (
             'data "agora_ncs_ips" "many" {\n'
@@ -336,7 +351,10 @@ def run(provider: Path, runs: int, build_dir: Path) -> List[Figure]:
     try:
         configs = configurations(fake)
         workdirs = {name: init_workdir(f"plan-{name}", text) for name, text in configs.items()}
+        (workdirs["builtin"].path / "empty.tfstate").write_text(EMPTY_STATE)
         alone = Figure("terraform plan, no provider", "ms")
+        builtin = Figure(f"terraform plan, {FOR_EACH_INSTANCES} built-in data source instances "
+                         "(no plugin)", "ms", baseline=alone)
         one = Figure("terraform plan, 1 data source", "ms", baseline=alone,
                      target=Target(2.5, on_ratio=True))
         many = Figure(f"terraform plan, {FOR_EACH_INSTANCES} for_each instances", "ms",
@@ -344,7 +362,8 @@ def run(provider: Path, runs: int, build_dir: Path) -> List[Figure]:
         requests = Figure(f"HTTP requests, {FOR_EACH_INSTANCES}-instance plan", "count",
                           target=Target(1))
         for index in range(runs + 1):
-            for figure, name in ((alone, "none"), (one, "one"), (many, "many")):
+            for figure, name in ((alone, "none"), (builtin, "builtin"), (one, "one"),
+                                 (many, "many")):
                 fake.reset()
                 elapsed = time_plan(workdirs[name])
                 if index:
@@ -383,7 +402,7 @@ def run(provider: Path, runs: int, build_dir: Path) -> List[Figure]:
 
     size = Figure("release binary, stripped", "MiB", samples=[stripped_size_mib(provider, scratch)],
                   target=Target(8))
-    return [floor, mtls, plain, alone, one, many, requests, *footprints, size]
+    return [floor, mtls, plain, alone, builtin, one, many, requests, *footprints, size]
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
