@@ -1,6 +1,7 @@
 #include "provider/curl_library.h"
 
 #include <dlfcn.h>
+#include <stdlib.h>
 
 #include <string>
 
@@ -58,5 +59,7 @@ absl::StatusOr<const CurlApi*> LoadCurl() {
       new absl::StatusOr<const CurlApi*>(Load());
   return *loaded;
 }
+
+void PrepareToLoadCurl() { setenv("GNUTLS_NO_IMPLICIT_INIT", "1", /*replace=*/0); }
 
 }  // namespace agora

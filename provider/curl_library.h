@@ -32,4 +32,11 @@ struct CurlApi {
 // the same table, or the same error: e.g. when the library is not installed.
 absl::StatusOr<const CurlApi*> LoadCurl();
 
+// Call from main() before any thread starts (it sets an environment variable). Debian's libcurl4
+// brings GnuTLS along (through librtmp; the transport only ever enables http and https), and
+// GnuTLS initialises itself the moment it is loaded unless GNUTLS_NO_IMPLICIT_INIT=1: about
+// 0.8 MiB of RSS in the process that fetches, for nothing (bench/README.md). Sets that variable,
+// unless the environment already has it.
+void PrepareToLoadCurl();
+
 }  // namespace agora

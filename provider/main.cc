@@ -7,8 +7,10 @@
 #include "internal/tfprotocol/serve.h"
 #include "provider/agora_provider.h"
 #include "provider/clock.h"
+#include "provider/curl_library.h"
 
 int main(int argc, char** argv) {
+  agora::PrepareToLoadCurl();
   static const base::ProcessEnv env;
   static agora::RealClock clock;
   tfprotocol::ServeOptions options;

@@ -1,6 +1,10 @@
 #include "provider/curl_library.h"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <optional>
+#include <string>
 
 namespace agora {
 namespace {
@@ -21,6 +25,41 @@ TEST(LoadCurlTest, LoadsLibcurlOnceAndResolvesEveryFunction) {
   EXPECT_EQ(api.easy_getinfo(handle, CURLINFO_EFFECTIVE_URL, &url), CURLE_OK);
   api.easy_cleanup(handle);
   EXPECT_STREQ(api.easy_strerror(CURLE_COULDNT_CONNECT), "Couldn't connect to server");
+}
+
+// Restores one environment variable when it goes out of scope.
+class ScopedEnv {
+ public:
+  explicit ScopedEnv(const char* name) : name_(name) {
+    if (const char* value = getenv(name)) saved_ = value;
+  }
+  ~ScopedEnv() {
+    if (saved_) {
+      setenv(name_, saved_->c_str(), 1);
+    } else {
+      unsetenv(name_);
+    }
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> saved_;
+};
+
+TEST(PrepareToLoadCurlTest, TurnsOffGnutlsImplicitInitialisation) {
+  ScopedEnv restore("GNUTLS_NO_IMPLICIT_INIT");
+  unsetenv("GNUTLS_NO_IMPLICIT_INIT");
+  PrepareToLoadCurl();
+  const char* value = getenv("GNUTLS_NO_IMPLICIT_INIT");
+  ASSERT_NE(value, nullptr);
+  EXPECT_STREQ(value, "1");
+}
+
+TEST(PrepareToLoadCurlTest, KeepsTheUsersSetting) {
+  ScopedEnv restore("GNUTLS_NO_IMPLICIT_INIT");
+  setenv("GNUTLS_NO_IMPLICIT_INIT", "0", 1);
+  PrepareToLoadCurl();
+  EXPECT_STREQ(getenv("GNUTLS_NO_IMPLICIT_INIT"), "0");
 }
 
 }  // namespace
