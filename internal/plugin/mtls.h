@@ -12,7 +12,7 @@
 namespace plugin {
 
 struct ServerCertificate {
-  std::string key_pem;   // PKCS#8 private key, unencrypted. Secret: never log it.
+  std::string key_pem;   // SEC 1 "EC PRIVATE KEY", unencrypted. Secret: never log it.
   std::string cert_pem;  // The certificate as one PEM block.
   std::string cert_der;  // The same certificate, DER (what the handshake line carries).
 };

@@ -102,6 +102,45 @@ TEST_F(GenerateServerCertificateTest, UsesAnEcdsaP256KeyMatchingThePrivateKey) {
   EXPECT_EQ(X509_check_private_key(cert_.get(), private_key.get()), 1);
 }
 
+std::string TraditionalPem(EVP_PKEY* key) {
+  OpenSslPtr<BIO> bio(BIO_new(BIO_s_mem()));
+  if (PEM_write_bio_PrivateKey_traditional(bio.get(), key, nullptr, nullptr, 0, nullptr,
+                                           nullptr) != 1) {
+    return "";
+  }
+  char* data = nullptr;
+  long size = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, size > 0 ? static_cast<size_t>(size) : 0);
+}
+
+// The key PEM is laid out by hand (mtls.cc says why); it must be exactly what OpenSSL writes.
+TEST_F(GenerateServerCertificateTest, PrivateKeyPemIsWhatOpenSslWritesForTheKey) {
+  OpenSslPtr<EVP_PKEY> key = ParseKeyPem(material_.key_pem);
+  ASSERT_NE(key, nullptr);
+  EXPECT_EQ(material_.key_pem.rfind("-----BEGIN EC PRIVATE KEY-----\n", 0), 0u);
+  EXPECT_EQ(TraditionalPem(key.get()), material_.key_pem);
+}
+
+// One key in 256 has a private scalar shorter than 32 bytes; its encoding must be padded.
+TEST(GenerateServerCertificateKeyTest, PadsAShortPrivateScalar) {
+  for (int attempt = 0; attempt < 5000; ++attempt) {
+    absl::StatusOr<ServerCertificate> generated = GenerateServerCertificate();
+    ASSERT_TRUE(generated.ok()) << generated.status();
+    OpenSslPtr<EVP_PKEY> key = ParseKeyPem(generated->key_pem);
+    ASSERT_NE(key, nullptr);
+    BIGNUM* scalar = nullptr;
+    ASSERT_EQ(EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_PRIV_KEY, &scalar), 1);
+    const int bytes = BN_num_bytes(scalar);
+    BN_clear_free(scalar);
+    if (bytes == 32) continue;
+    EXPECT_EQ(TraditionalPem(key.get()), generated->key_pem);
+    OpenSslPtr<X509> cert = ParsePem(generated->cert_pem);
+    EXPECT_EQ(X509_check_private_key(cert.get(), key.get()), 1);
+    return;
+  }
+  FAIL() << "no key with a short private scalar in 5000 attempts (odds about 1 in 3e8)";
+}
+
 TEST_F(GenerateServerCertificateTest, IsValidNowAndForDecades) {
   EXPECT_LT(X509_cmp_current_time(X509_get0_notBefore(cert_.get())), 0);
   EXPECT_GT(X509_cmp_current_time(X509_get0_notAfter(cert_.get())), 0);
