@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "internal/base/log.h"
 #include "internal/base/status_macros.h"
 #include "internal/plugin/go_plugin_services.h"
@@ -30,6 +31,10 @@ constexpr int kMaxMessageBytes = 256 << 20;
 // How long in-flight RPCs get to finish once a stop is requested before gRPC cancels them.
 // Terraform SIGKILLs a plugin that has not exited 2 s after its Shutdown call.
 constexpr std::chrono::milliseconds kShutdownGrace(500);
+// Terraform can vanish without calling Shutdown (SIGKILL, a CI job's time limit). Nobody else
+// knows the plugin's socket, so once the parent process is gone the plugin stops as if told to;
+// this is how often it looks. Not in debug mode, whose parent is the developer's shell.
+constexpr absl::Duration kParentCheckInterval = absl::Seconds(1);
 // go-plugin's health service name.
 constexpr char kHealthServiceName[] = "plugin";
 
@@ -70,6 +75,20 @@ absl::StatusOr<int> ChooseProtocolVersion(const ServerOptions& options, const ba
 absl::StatusOr<std::unique_ptr<StopSignal>> CreateStopSignal(bool debug) {
   if (debug) return StopSignal::Create({SIGTERM, SIGINT}, {});
   return StopSignal::Create({SIGTERM}, {SIGINT});
+}
+
+// Waits for the stop signal or, unless in debug mode, for the parent process to go away. Returns
+// why the wait ended, for the log.
+std::string WaitForStop(StopSignal& stop, bool debug) {
+  const pid_t parent = getppid();
+  while (true) {
+    std::optional<int> tripped =
+        stop.WaitFor(debug ? absl::InfiniteDuration() : kParentCheckInterval);
+    if (tripped.has_value()) {
+      return *tripped == 0 ? std::string("Shutdown RPC") : absl::StrCat("signal ", *tripped);
+    }
+    if (getppid() != parent) return "parent process exited";
+  }
 }
 
 absl::Status WriteAndFlush(std::FILE* out, const std::string& text) {
@@ -119,10 +138,8 @@ absl::Status RunServer(const ServerOptions& options, const base::Env& env, std::
               {{"address", socket->path()},
                {"protocol_version", absl::StrCat(version)},
                {"tls", credentials.cert_der.empty() ? "false" : "true"}});
-    int signal_number = stop->Wait();
-    base::Log(base::LogLevel::kDebug, "plugin server stopping",
-              {{"reason", signal_number == 0 ? std::string("Shutdown RPC")
-                                             : absl::StrCat("signal ", signal_number)}});
+    std::string reason = WaitForStop(*stop, options.debug);
+    base::Log(base::LogLevel::kDebug, "plugin server stopping", {{"reason", reason}});
     if (options.on_shutdown) options.on_shutdown();
   }
   stdio.Stop();

@@ -31,9 +31,10 @@ struct ServerOptions {
   std::function<void()> on_shutdown;
 };
 
-// Runs the plugin until GRPCController.Shutdown (or SIGTERM). `out` receives the handshake line
-// and nothing else; `err` receives human messages. Returns the process exit code: 0 after a clean
-// shutdown, 1 when run by hand (no magic cookie) or on a start-up failure (a message on `err`).
+// Runs the plugin until GRPCController.Shutdown, SIGTERM, or (outside debug mode) the exit of the
+// parent process, i.e. Terraform. `out` receives the handshake line and nothing else; `err`
+// receives human messages. Returns the process exit code: 0 after a clean shutdown, 1 when run by
+// hand (no magic cookie) or on a start-up failure (a message on `err`).
 int Serve(const ServerOptions& options, const base::Env& env, std::FILE* out, std::FILE* err);
 
 }  // namespace plugin

@@ -1,10 +1,14 @@
 #include "internal/plugin/stop_signal.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdint>
+#include <limits>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -80,13 +84,29 @@ StopSignal::~StopSignal() {
 
 void StopSignal::Request() { WriteStopByte(write_fd_, 0); }
 
-int StopSignal::Wait() {
-  unsigned char byte = 0;
-  ssize_t n;
-  while ((n = read(read_fd_, &byte, 1)) < 0 && errno == EINTR) {
+std::optional<int> StopSignal::WaitFor(absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;  // InfiniteFuture() for an infinite timeout.
+  while (true) {
+    int wait_ms = -1;  // poll(2)'s "forever".
+    if (deadline != absl::InfiniteFuture()) {
+      absl::Duration left = std::max(deadline - absl::Now(), absl::ZeroDuration());
+      wait_ms = static_cast<int>(std::min<int64_t>(
+          absl::ToInt64Milliseconds(absl::Ceil(left, absl::Milliseconds(1))),
+          std::numeric_limits<int>::max()));
+    }
+    struct pollfd readable = {read_fd_, POLLIN, 0};
+    int ready = poll(&readable, 1, wait_ms);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready == 0) return std::nullopt;
+    // poll() or read() on our own pipe fail only if the fd were broken; treat that as a stop
+    // request too.
+    if (ready < 0) return 0;
+    unsigned char byte = 0;
+    ssize_t n;
+    while ((n = read(read_fd_, &byte, 1)) < 0 && errno == EINTR) {
+    }
+    return n == 1 ? byte : 0;
   }
-  // read() on our own pipe fails only if the fd were broken; treat that as a stop request too.
-  return n == 1 ? byte : 0;
 }
 
 }  // namespace plugin

@@ -5,10 +5,12 @@
 #include <csignal>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 
 namespace plugin {
 
@@ -29,9 +31,10 @@ class StopSignal {
   // Trips the signal. Thread-safe, async-signal-safe and idempotent; never blocks.
   void Request();
 
-  // Blocks until the signal has been tripped. Returns the number of the signal that tripped it,
-  // or 0 when Request() did. Call from one thread only.
-  int Wait();
+  // Blocks until the signal has been tripped, or for at most `timeout` (which may be infinite).
+  // Returns the number of the signal that tripped it, 0 when Request() did, or nullopt when the
+  // time ran out first. Call from one thread only.
+  std::optional<int> WaitFor(absl::Duration timeout);
 
  private:
   StopSignal(int read_fd, int write_fd) : read_fd_(read_fd), write_fd_(write_fd) {}

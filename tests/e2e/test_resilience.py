@@ -106,6 +106,39 @@ def config(provider: Mapping[str, Any], data: Optional[Mapping[str, Any]] = None
     return text
 
 
+# How long a provider may outlive a SIGKILLed terraform: it looks for its parent every second and
+# then gives in-flight reads 0.5 s to wind down.
+ORPHAN_EXIT_BUDGET_S = 10.0
+
+
+def child_processes(parent: int, comm: str) -> List[int]:
+    """PIDs of the live children of ``parent`` whose command name (15 characters at most) is
+    ``comm``."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # pid (comm) state ppid ...; comm may contain spaces and parentheses.
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        if name == comm and int(fields[1]) == parent and fields[0] != "Z":
+            children.append(int(entry.name))
+    return children
+
+
+def is_running(pid: int) -> bool:
+    """Whether ``pid`` exists and is not a zombie (an exited process nobody has reaped yet)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2:].split()[0] != "Z"
+
+
 class ResilienceTest(unittest.TestCase):
     workdir: harness.Workdir
 
@@ -318,6 +351,35 @@ class ResilienceTest(unittest.TestCase):
         self.assertNotEqual(proc.returncode, 0, output)
         self.assertLess(elapsed, 10, output)
         self.assertIn("cancelled", harness.normalize_output(output), output)
+
+    def test_provider_stops_when_terraform_is_killed(self) -> None:
+        # A CI job's time limit SIGKILLs terraform: no StopProvider, no Shutdown. The provider,
+        # mid-read against an endpoint that never answers, must not live on as an orphan.
+        silent = self.fake()
+        silent.add_rule(hang=True)
+        self.workdir.write_main_tf(config(self.provider([silent.url], request_timeout="5m",
+                                                        total_timeout="10m")))
+        env = harness.clean_env(self.workdir.home)
+        proc = subprocess.Popen([*harness._loopback_dns_prefix(), harness.terraform_binary(),
+                                 "plan", "-no-color", "-input=false"],
+                                cwd=str(self.workdir.path), env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)
+        try:
+            self.assertTrue(silent.wait_for_requests(1, timeout=60), "the read never started")
+            providers = child_processes(proc.pid, "terraform-provi")
+            self.assertEqual(len(providers), 1, "expected one provider process under terraform")
+            proc.kill()  # terraform alone, not its process group
+            proc.wait()
+            deadline = time.monotonic() + ORPHAN_EXIT_BUDGET_S
+            while is_running(providers[0]) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            self.assertFalse(is_running(providers[0]),
+                             f"the provider outlived terraform by {ORPHAN_EXIT_BUDGET_S} s")
+        finally:
+            harness._kill_group(proc.pid, signal.SIGKILL)
+            if proc.poll() is None:
+                proc.wait()
 
     # --- validation -------------------------------------------------------------------------------
 

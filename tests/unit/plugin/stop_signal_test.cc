@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <optional>
 #include <thread>
 
 namespace plugin {
@@ -12,7 +13,7 @@ TEST(StopSignalTest, RequestFromAnotherThreadWakesWait) {
   absl::StatusOr<std::unique_ptr<StopSignal>> stop = StopSignal::Create({SIGTERM}, {});
   ASSERT_TRUE(stop.ok()) << stop.status();
   std::thread requester([&stop] { (*stop)->Request(); });
-  EXPECT_EQ((*stop)->Wait(), 0);
+  EXPECT_EQ((*stop)->WaitFor(absl::InfiniteDuration()), 0);
   requester.join();
 }
 
@@ -20,7 +21,19 @@ TEST(StopSignalTest, RepeatedRequestsAreHarmless) {
   absl::StatusOr<std::unique_ptr<StopSignal>> stop = StopSignal::Create({}, {});
   ASSERT_TRUE(stop.ok());
   for (int i = 0; i < 100000; ++i) (*stop)->Request();  // Far more than a pipe buffer holds.
-  EXPECT_EQ((*stop)->Wait(), 0);
+  EXPECT_EQ((*stop)->WaitFor(absl::InfiniteDuration()), 0);
+}
+
+TEST(StopSignalTest, WaitForGivesUpWhenNothingTripsIt) {
+  absl::StatusOr<std::unique_ptr<StopSignal>> stop = StopSignal::Create({}, {});
+  ASSERT_TRUE(stop.ok());
+  const absl::Time start = absl::Now();
+  EXPECT_EQ((*stop)->WaitFor(absl::Milliseconds(30)), std::nullopt);
+  EXPECT_GE(absl::Now() - start, absl::Milliseconds(30));
+  EXPECT_EQ((*stop)->WaitFor(absl::ZeroDuration()), std::nullopt);
+
+  (*stop)->Request();
+  EXPECT_EQ((*stop)->WaitFor(absl::ZeroDuration()), 0);
 }
 
 TEST(StopSignalTest, ASignalTripsItAndTheOldHandlerComesBack) {
@@ -31,7 +44,7 @@ TEST(StopSignalTest, ASignalTripsItAndTheOldHandlerComesBack) {
     ASSERT_TRUE(stop.ok());
     ASSERT_EQ(raise(SIGINT), 0);  // Ignored: the test survives.
     ASSERT_EQ(raise(SIGTERM), 0);
-    EXPECT_EQ((*stop)->Wait(), SIGTERM);
+    EXPECT_EQ((*stop)->WaitFor(absl::InfiniteDuration()), SIGTERM);
   }
   struct sigaction after;
   ASSERT_EQ(sigaction(SIGTERM, nullptr, &after), 0);
