@@ -24,7 +24,7 @@ absl::StatusOr<const CurlApi*> Load() {
   void* handle = dlopen(kLibrary, RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
     const char* error = dlerror();
-    return absl::FailedPreconditionError(
+    return absl::InternalError(
         absl::StrCat("The provider needs libcurl (", kLibrary, ", Debian/Ubuntu package libcurl4) ",
                      "to make HTTPS requests, and it could not be loaded: ",
                      error != nullptr ? error : "unknown error"));
@@ -42,7 +42,7 @@ absl::StatusOr<const CurlApi*> Load() {
   Resolve(handle, "curl_slist_append", &api.slist_append, &missing);
   Resolve(handle, "curl_slist_free_all", &api.slist_free_all, &missing);
   if (!missing.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
+    return absl::InternalError(absl::StrCat(
         "The installed ", kLibrary, " is too old for the provider (missing: ", missing, ")."));
   }
   if (CURLcode code = global_init(CURL_GLOBAL_DEFAULT); code != CURLE_OK) {

@@ -29,7 +29,7 @@ struct CurlApi {
 };
 
 // Loads libcurl.so.4 and runs curl_global_init, once per process (thread-safe). Later calls return
-// the same table, or the same error: e.g. when the library is not installed.
+// the same table, or the same Internal error: e.g. when the library is not installed.
 absl::StatusOr<const CurlApi*> LoadCurl();
 
 // Call from main() before any thread starts (it sets an environment variable). Debian's libcurl4

@@ -39,6 +39,7 @@ struct HttpResponse {
 //   Cancelled         `cancellation` was set
 //   ResourceExhausted the body exceeded `max_body_bytes`
 //   FailedPrecondition TLS verification failed (a configuration problem, not transient)
+//   Internal          the request could not be sent from this machine (e.g. libcurl is missing)
 //   Unknown           anything else (e.g. the connection dropped mid-body)
 // Any HTTP status, including 4xx/5xx, is a successful transfer.
 class HttpTransport {

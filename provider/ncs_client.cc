@@ -224,6 +224,11 @@ absl::StatusOr<NcsFetchResult> NcsClient::Fetch(NcsService service) {
                       "Could not verify Agora's TLS certificate. If a TLS-inspecting proxy is in "
                       "the way, trust its CA with ca_cert_pem or ca_cert_file.");
         }
+        if (code == absl::StatusCode::kInternal) {
+          // The request never left this machine (libcurl missing, out of memory): not Agora's
+          // doing, and no retry or other endpoint would fare better.
+          return fail(code, "The provider could not send the request from this machine.");
+        }
         if (code != absl::StatusCode::kDeadlineExceeded && code != absl::StatusCode::kUnknown) {
           return fail(code, "Could not reach Agora.");
         }

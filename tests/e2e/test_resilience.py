@@ -7,7 +7,9 @@ and how many requests each fake Agora API received. Contract: docs/product.md.
 
 from __future__ import annotations
 
+import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -137,6 +139,19 @@ def is_running(pid: int) -> bool:
     except OSError:
         return False
     return stat[stat.rindex(")") + 2:].split()[0] != "Z"
+
+
+def libcurl_file() -> Optional[Path]:
+    """The file the dynamic loader opens for libcurl.so.4 (symlinks resolved), or None."""
+    ldconfig = shutil.which("ldconfig") or "/sbin/ldconfig"
+    try:
+        listing = subprocess.run([ldconfig, "-p"], capture_output=True, text=True).stdout
+    except OSError:
+        return None
+    for line in listing.splitlines():
+        if line.strip().startswith("libcurl.so.4 ") and "=>" in line:
+            return Path(line.split("=>", 1)[1].strip()).resolve()
+    return None
 
 
 class ResilienceTest(unittest.TestCase):
@@ -380,6 +395,34 @@ class ResilienceTest(unittest.TestCase):
             harness._kill_group(proc.pid, signal.SIGKILL)
             if proc.poll() is None:
                 proc.wait()
+
+    def test_a_missing_libcurl_is_reported_as_a_local_problem(self) -> None:
+        # The provider loads libcurl only to read. On a machine where it cannot be loaded, the
+        # error must name the library and not blame Agora, TLS or the network, and nothing is
+        # retried. An empty file is mounted over the library in a private mount namespace.
+        library = libcurl_file()
+        unshare = shutil.which("unshare")
+        if os.geteuid() != 0 or unshare is None or library is None:
+            self.skipTest("needs root, unshare and libcurl.so.4 in ldconfig's cache")
+        empty = self.workdir.root / "empty-library"
+        empty.write_bytes(b"")
+        fake = self.fake()
+        self.workdir.write_main_tf(config(self.provider([fake.url])))
+        command = [unshare, "--mount", "--propagation", "private", "sh", "-c",
+                   'mount --bind "$0" "$1" && shift && exec "$@"', str(empty), str(library),
+                   *harness._loopback_dns_prefix(), harness.terraform_binary(),
+                   "apply", "-no-color", "-input=false", "-auto-approve"]
+        proc = subprocess.run(command, cwd=str(self.workdir.path),
+                              env=harness.clean_env(self.workdir.home), stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, timeout=harness.TERRAFORM_TIMEOUT,
+                              start_new_session=True)
+        result = harness.TerraformResult(proc.returncode, proc.stdout, proc.stderr, command)
+        text = self.assertFailsWith(result, "Could not read Agora's Notifications IPs",
+                                    "The provider could not send the request from this machine.",
+                                    "The provider needs libcurl (libcurl.so.4")
+        self.assertNotIn("TLS", text)
+        self.assertNotIn("Could not reach Agora", text)
+        self.assertEqual(fake.request_count(), 0)
 
     # --- validation -------------------------------------------------------------------------------
 
