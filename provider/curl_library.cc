@@ -41,6 +41,7 @@ absl::StatusOr<const CurlApi*> Load() {
   Resolve(handle, "curl_easy_strerror", &api.easy_strerror, &missing);
   Resolve(handle, "curl_slist_append", &api.slist_append, &missing);
   Resolve(handle, "curl_slist_free_all", &api.slist_free_all, &missing);
+  Resolve(handle, "curl_version_info", &api.version_info, &missing);
   if (!missing.empty()) {
     return absl::InternalError(absl::StrCat(
         "The installed ", kLibrary, " is too old for the provider (missing: ", missing, ")."));

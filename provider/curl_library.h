@@ -26,6 +26,7 @@ struct CurlApi {
   decltype(&::curl_easy_strerror) easy_strerror;
   decltype(&::curl_slist_append) slist_append;
   decltype(&::curl_slist_free_all) slist_free_all;
+  decltype(&::curl_version_info) version_info;
 };
 
 // Loads libcurl.so.4 and runs curl_global_init, once per process (thread-safe). Later calls return

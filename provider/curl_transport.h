@@ -1,13 +1,14 @@
-// HttpTransport on libcurl: TLS verification on (system store, or the configured CA), explicit
-// proxy settings only (libcurl's own environment lookup is disabled so that the provider's
-// resolution of HTTPS_PROXY/https_proxy/NO_PROXY/no_proxy is the one that applies), no redirects,
-// a per-attempt timeout, a body size cap and cancellation.
+// HttpTransport on libcurl: TLS verification on (the system store, or only the configured CA),
+// explicit proxy settings only (libcurl's own environment lookup is disabled so that the
+// provider's resolution of HTTPS_PROXY/https_proxy/NO_PROXY/no_proxy is the one that applies), no
+// redirects, a per-attempt timeout, a body size cap and cancellation.
 //
 // Thread-safe: each Get() uses its own easy handle.
 #pragma once
 
 #include <string>
 
+#include "provider/curl_library.h"
 #include "provider/http_transport.h"
 
 namespace agora {
@@ -27,6 +28,16 @@ class CurlTransport final : public HttpTransport {
   absl::StatusOr<HttpResponse> Get(const HttpRequest& request) override;
 
  private:
+  // Which certificates verify the server.
+  enum class Trust {
+    kConfigured,       // ca_cert_pem or ca_cert_file only (or none: insecure).
+    kSystemDirectory,  // libcurl's built-in CA directory only.
+    kSystemBundle,     // libcurl's defaults: its built-in CA bundle (and directory).
+  };
+  // One transfer. `curl_code`, if given, receives libcurl's result code.
+  absl::StatusOr<HttpResponse> Perform(const CurlApi& api, const HttpRequest& request, Trust trust,
+                                       CURLcode* curl_code) const;
+
   const CurlTransportOptions options_;
 };
 

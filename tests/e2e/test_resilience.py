@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import select
+import shlex
 import shutil
 import signal
 import socket
@@ -17,7 +18,7 @@ import threading
 import time
 import unittest
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import harness
 from fake_agora.server import generate_test_certificates
@@ -108,6 +109,9 @@ def config(provider: Mapping[str, Any], data: Optional[Mapping[str, Any]] = None
     return text
 
 
+# libcurl's built-in CA directory on Debian (its CA bundle, ca-certificates.crt, is inside it).
+SYSTEM_CA_DIRECTORY = Path("/etc/ssl/certs")
+
 # How long a provider may outlive a SIGKILLed terraform: it looks for its parent every second and
 # then gives in-flight reads 0.5 s to wind down.
 ORPHAN_EXIT_BUDGET_S = 10.0
@@ -154,6 +158,18 @@ def libcurl_file() -> Optional[Path]:
     return None
 
 
+def other_ca(directory: Path) -> Path:
+    """A CA certificate unrelated to the fake's, with its own subject name (a CA of the same name
+    would be found first and fail the chain for that reason alone)."""
+    certificate = directory / "other-ca.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-keyout", str(directory / "other-ca.key"),
+                    "-out", str(certificate), "-days", "2", "-subj", "/CN=an unrelated test CA",
+                    "-addext", "basicConstraints=critical,CA:TRUE"],
+                   check=True, capture_output=True)
+    return certificate
+
+
 class ResilienceTest(unittest.TestCase):
     workdir: harness.Workdir
 
@@ -192,6 +208,27 @@ class ResilienceTest(unittest.TestCase):
         for needle in needles:
             self.assertIn(needle, text, result.describe())
         return text
+
+    def apply_with_mounts(self, provider: Mapping[str, Any],
+                          mounts: Sequence[Tuple[Path, Path]]) -> harness.TerraformResult:
+        """``terraform apply`` of ``provider`` in a private mount namespace where each (source,
+        target) of ``mounts`` is bind-mounted first: a way to change what this machine's files
+        look like to terraform and the provider only. Skips the test where that is impossible."""
+        unshare = shutil.which("unshare")
+        if os.geteuid() != 0 or unshare is None:
+            self.skipTest("needs root and unshare for a private mount namespace")
+        self.workdir.write_main_tf(config(provider))
+        script = " && ".join(f"mount --bind {shlex.quote(str(source))} {shlex.quote(str(target))}"
+                             for source, target in mounts)
+        command = [unshare, "--mount", "--propagation", "private", "sh", "-c",
+                   script + ' && exec "$@"', "sh", *harness._loopback_dns_prefix(),
+                   harness.terraform_binary(), "apply", "-no-color", "-input=false",
+                   "-auto-approve"]
+        proc = subprocess.run(command, cwd=str(self.workdir.path),
+                              env=harness.clean_env(self.workdir.home), stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, timeout=harness.TERRAFORM_TIMEOUT,
+                              start_new_session=True)
+        return harness.TerraformResult(proc.returncode, proc.stdout, proc.stderr, command)
 
     # --- retries ----------------------------------------------------------------------------------
 
@@ -306,6 +343,48 @@ class ResilienceTest(unittest.TestCase):
         self.assertSucceeds(self.apply(self.provider([fake.url]),
                                        env={"SSL_CERT_FILE": str(certs.ca_cert)}))
 
+    def system_store(self, *, hashed: Sequence[Path], bundle: str) -> Path:
+        """A stand-in for /etc/ssl/certs (libcurl's built-in CA directory and, inside it, its CA
+        bundle): ``hashed`` certificates under OpenSSL's subject-hash names, and
+        ca-certificates.crt holding ``bundle``."""
+        store = harness.make_temp_dir("system-store")
+        for certificate in hashed:
+            subject_hash = subprocess.run(
+                ["openssl", "x509", "-hash", "-noout", "-in", str(certificate)], check=True,
+                capture_output=True, text=True).stdout.strip()
+            shutil.copyfile(certificate, store / f"{subject_hash}.0")
+        (store / "ca-certificates.crt").write_text(bundle)
+        return store
+
+    def test_the_system_store_is_read_through_its_hashed_directory(self) -> None:
+        # The bundle is not even read: a garbage one does not matter when the directory verifies.
+        fake, certs = self.tls_fake()
+        store = self.system_store(hashed=[certs.ca_cert], bundle="not a certificate\n")
+        self.assertSucceeds(self.apply_with_mounts(self.provider([fake.url], max_retries=0),
+                                                   [(store, SYSTEM_CA_DIRECTORY)]))
+
+    def test_the_system_bundle_is_the_fallback_of_the_hashed_directory(self) -> None:
+        # A CA only in the bundle (added by hand, without update-ca-certificates) still counts.
+        fake, certs = self.tls_fake()
+        store = self.system_store(hashed=[], bundle=certs.ca_cert.read_text())
+        self.assertSucceeds(self.apply_with_mounts(self.provider([fake.url], max_retries=0),
+                                                   [(store, SYSTEM_CA_DIRECTORY)]))
+        self.assertEqual(fake.request_count(), 1)  # The failed handshake sent no request.
+
+    def test_a_configured_ca_replaces_the_system_store(self) -> None:
+        # The system store trusts the fake's CA; ca_cert_pem / ca_cert_file name another one, and
+        # must be the only trust there is.
+        fake, certs = self.tls_fake()
+        store = self.system_store(hashed=[certs.ca_cert], bundle=certs.ca_cert.read_text())
+        other = other_ca(harness.make_temp_dir("other-ca"))
+        for setting in ({"ca_cert_pem": other.read_text()}, {"ca_cert_file": str(other)}):
+            with self.subTest(setting=list(setting)[0]):
+                result = self.apply_with_mounts(self.provider([fake.url], max_retries=0,
+                                                              **setting),
+                                                [(store, SYSTEM_CA_DIRECTORY)])
+                self.assertFailsWith(result, "TLS", "ca_cert_pem or ca_cert_file")
+        self.assertEqual(fake.request_count(), 0)
+
     def test_insecure_skips_verification_with_a_warning(self) -> None:
         fake, _ = self.tls_fake()
         result = self.apply(self.provider([fake.url], insecure=True))
@@ -401,22 +480,12 @@ class ResilienceTest(unittest.TestCase):
         # error must name the library and not blame Agora, TLS or the network, and nothing is
         # retried. An empty file is mounted over the library in a private mount namespace.
         library = libcurl_file()
-        unshare = shutil.which("unshare")
-        if os.geteuid() != 0 or unshare is None or library is None:
-            self.skipTest("needs root, unshare and libcurl.so.4 in ldconfig's cache")
+        if library is None:
+            self.skipTest("libcurl.so.4 is not in ldconfig's cache")
         empty = self.workdir.root / "empty-library"
         empty.write_bytes(b"")
         fake = self.fake()
-        self.workdir.write_main_tf(config(self.provider([fake.url])))
-        command = [unshare, "--mount", "--propagation", "private", "sh", "-c",
-                   'mount --bind "$0" "$1" && shift && exec "$@"', str(empty), str(library),
-                   *harness._loopback_dns_prefix(), harness.terraform_binary(),
-                   "apply", "-no-color", "-input=false", "-auto-approve"]
-        proc = subprocess.run(command, cwd=str(self.workdir.path),
-                              env=harness.clean_env(self.workdir.home), stdin=subprocess.DEVNULL,
-                              capture_output=True, text=True, timeout=harness.TERRAFORM_TIMEOUT,
-                              start_new_session=True)
-        result = harness.TerraformResult(proc.returncode, proc.stdout, proc.stderr, command)
+        result = self.apply_with_mounts(self.provider([fake.url]), [(empty, library)])
         text = self.assertFailsWith(result, "Could not read Agora's Notifications IPs",
                                     "The provider could not send the request from this machine.",
                                     "The provider needs libcurl (libcurl.so.4")
