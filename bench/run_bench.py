@@ -15,6 +15,9 @@ in the same run, and interleaving the runs of figures that are compared:
   fake saw for the 200-instance plan;
 * peak RSS (the kernel's ``ru_maxrss``) and most threads of the provider processes terraform
   starts for a plan, through ``bench/rusage_wrapper.c`` installed in a dev_overrides directory;
+* with root and unshare: a 1-data-source plan over HTTPS, the fake's certificate trusted through
+  a copy of the system CA store (/etc/ssl/certs plus the test CA) mounted over the real one in a
+  private mount namespace, as Agora's is in production: wall time, peak RSS and CPU;
 * the size of the stripped provider binary.
 
 Prints one table with the issue's targets (a missed target is marked, never an error) and writes it
@@ -44,6 +47,7 @@ REPO_ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(REPO_ROOT / "tests" / "e2e"))
 
 import harness  # noqa: E402  (tests/e2e/harness.py)
+from fake_agora.server import generate_test_certificates  # noqa: E402
 
 MAGIC_COOKIE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
 HANDSHAKE_TIMEOUT = 10.0
@@ -238,11 +242,12 @@ def configurations(fake: harness.FakeAgora) -> Dict[str, str]:
     }
 
 
-def time_plan(workdir: harness.Workdir) -> float:
+def time_plan(workdir: harness.Workdir, prefix: Sequence[str] = ()) -> float:
     """Wall milliseconds of ``terraform plan`` in ``workdir``, terraform started directly (without
     the harness's DNS-isolation prefix, whose cost would otherwise be timed too: every endpoint
-    is 127.0.0.1 anyway). Its process group is killed afterwards, stragglers included."""
-    command = [harness.terraform_binary(), "plan", "-no-color", "-input=false"]
+    is 127.0.0.1 anyway), or through ``prefix``. Its process group is killed afterwards,
+    stragglers included."""
+    command = [*prefix, harness.terraform_binary(), "plan", "-no-color", "-input=false"]
     env = harness.clean_env(workdir.home, workdir.env)
     start = time.perf_counter()
     proc = subprocess.Popen(command, cwd=str(workdir.path), env=env, stdin=subprocess.DEVNULL,
@@ -297,6 +302,74 @@ def plan_footprint(workdir: harness.Workdir, log: Path) -> Tuple[float, int, int
     threads = max(int(r.group(3)) for r in records)
     cpu_ms = sum(int(r.group(4)) for r in records) / 1000
     return peak_rss_mib, threads, len(records), cpu_ms
+
+
+# --- HTTPS with the system CA store -----------------------------------------------------------------
+
+SYSTEM_CA_DIRECTORY = Path("/etc/ssl/certs")
+
+
+def stand_in_system_store(directory: Path, ca_cert: Path) -> Path:
+    """A copy of /etc/ssl/certs (its hashed links and its bundle) that also trusts ``ca_cert``:
+    mounted over the real one, it makes the fake's certificate verify through the system store
+    exactly as Agora's does, with every system CA still there."""
+    store = directory / "certs"
+    shutil.copytree(SYSTEM_CA_DIRECTORY, store, symlinks=True)
+    subject_hash = subprocess.run(["openssl", "x509", "-hash", "-noout", "-in", str(ca_cert)],
+                                  check=True, capture_output=True, text=True).stdout.strip()
+    shutil.copyfile(ca_cert, store / f"{subject_hash}.0")
+    bundle = store / "ca-certificates.crt"
+    system_bundle = (SYSTEM_CA_DIRECTORY / "ca-certificates.crt").read_text()
+    bundle.unlink(missing_ok=True)
+    bundle.write_text(system_bundle + ca_cert.read_text())
+    return store
+
+
+def https_figures(provider: Path, wrapper: Path, scratch: Path, runs: int,
+                  alone: Figure) -> List[Figure]:
+    """A 1-data-source plan against the fake over HTTPS, trusted through the system CA store as
+    in production: wall time, and the plan-walk process's peak RSS and all processes' CPU. Runs
+    terraform in a private mount namespace with :func:`stand_in_system_store` over
+    /etc/ssl/certs, so it needs root and unshare; returns nothing (and says so) otherwise."""
+    unshare = shutil.which("unshare")
+    if os.geteuid() != 0 or unshare is None or not SYSTEM_CA_DIRECTORY.is_dir():
+        print("HTTPS figures skipped: they need root, unshare and /etc/ssl/certs", file=sys.stderr)
+        return []
+    certs = generate_test_certificates(scratch / "tls")
+    store = stand_in_system_store(scratch / "store", certs.ca_cert)
+    fake = harness.start_fake(customer_id=CUSTOMER_ID, customer_secret=CUSTOMER_SECRET,
+                              tls_cert=certs.server_cert, tls_key=certs.server_key)
+    try:
+        overrides = scratch / "dev-overrides-https"
+        overrides.mkdir()
+        log = scratch / "rusage-https.log"
+        workdir = harness.Workdir("plan-https", env={
+            "TF_CLI_CONFIG_FILE": str(dev_override_config(wrapper, overrides,
+                                                          harness.provider_mirror().root)),
+            "AGORA_BENCH_PROVIDER": str(provider),
+            "AGORA_BENCH_RUSAGE_LOG": str(log),
+        })
+        workdir.write_main_tf(configurations(fake)["one"])
+        prefix = [unshare, "--mount", "--propagation", "private", "sh", "-c",
+                  f'mount --bind "$0" {SYSTEM_CA_DIRECTORY} && exec "$@"', str(store)]
+        wall = Figure("terraform plan, 1 data source, HTTPS with the system CA store", "ms",
+                      baseline=alone)
+        rss = Figure("peak RSS of the plan-walk provider, 1 data source, HTTPS", "MiB")
+        cpu = Figure("provider CPU time per plan (all processes), 1 data source, HTTPS", "ms")
+        for index in range(runs + 1):
+            log.unlink(missing_ok=True)
+            elapsed = time_plan(workdir, prefix)
+            if not index:
+                continue
+            records = [_LOG_LINE.fullmatch(line) for line in log.read_text().splitlines()]
+            if not records or None in records:
+                raise RuntimeError(f"unexpected rusage log {log}")
+            wall.samples.append(elapsed)
+            rss.samples.append(max(int(r.group(2)) for r in records) / 1024)
+            cpu.samples.append(sum(int(r.group(4)) for r in records) / 1000)
+        return [wall, rss, cpu]
+    finally:
+        fake.stop()
 
 
 # --- the run ---------------------------------------------------------------------------------------
@@ -399,10 +472,11 @@ def run(provider: Path, runs: int, build_dir: Path) -> List[Figure]:
             footprints += [rss, threads, processes, cpu]
     finally:
         fake.stop()
+    https = https_figures(provider, wrapper, scratch, runs, alone)
 
     size = Figure("release binary, stripped", "MiB", samples=[stripped_size_mib(provider, scratch)],
                   target=Target(8))
-    return [floor, mtls, plain, alone, builtin, one, many, requests, *footprints, size]
+    return [floor, mtls, plain, alone, builtin, one, many, requests, *footprints, *https, size]
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
