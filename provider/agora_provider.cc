@@ -75,7 +75,10 @@ tfprotocol::Diagnostics AgoraProvider::Configure(const tfprotocol::ConfigureRequ
   return d;
 }
 
-void AgoraProvider::Stop() { cancellation_.Cancel(); }
+void AgoraProvider::Stop() {
+  // Reads only happen once configured; a stop before that has nothing to cancel.
+  if (std::shared_ptr<const Configured> current = configured()) current->cancellation.Cancel();
+}
 
 std::shared_ptr<const AgoraProvider::Configured> AgoraProvider::configured() const {
   absl::MutexLock lock(&mu_);
@@ -89,10 +92,11 @@ std::shared_ptr<const SnapshotCache::Result> AgoraProvider::FetchSnapshot(
       absl::StrCat(NcsServicePath(service), "\n", s.customer_id ? s.customer_id->value : "", "\n",
                    s.customer_secret ? Sha256Hex(s.customer_secret->value) : "", "\n",
                    absl::StrJoin(s.endpoints, ","));
-  return cache_.Get(key, [&]() -> SnapshotCache::Result {
+  return configured.cache.Get(key, [&]() -> SnapshotCache::Result {
     std::mt19937_64 rng(std::random_device{}());
     std::uniform_real_distribution<double> jitter(0.0, 1.0);
-    NcsClient client(s, *configured.transport, clock_, cancellation_, [&] { return jitter(rng); });
+    NcsClient client(s, *configured.transport, clock_, configured.cancellation,
+                     [&] { return jitter(rng); });
     return client.Fetch(service);
   });
 }

@@ -39,15 +39,20 @@ class AgoraProvider final : public tfprotocol::Provider {
   tfprotocol::Diagnostics Configure(const tfprotocol::ConfigureRequest& request) override;
   void Stop() override;
 
-  // What data sources use.
+  // What data sources use: one per ConfigureProvider call, i.e. per Terraform command (a provider
+  // process serves one command, except in debug mode, where one process serves many).
   struct Configured {
     ProviderSettings settings;
     std::unique_ptr<HttpTransport> transport;
     std::string terraform_version;
+    // This command's reads and StopProvider, so that in debug mode a later command reads Agora
+    // afresh and is not cancelled by an earlier command's interrupt.
+    mutable SnapshotCache cache;
+    mutable Cancellation cancellation;
   };
   // The current configuration; an error diagnostic if Configure has not succeeded.
   std::shared_ptr<const Configured> configured() const;
-  // Reads the service's IPs once per (service, credentials, endpoint chain) in this process.
+  // Reads the service's IPs once per (service, credentials, endpoint chain) per command.
   std::shared_ptr<const SnapshotCache::Result> FetchSnapshot(const Configured& configured,
                                                              NcsService service);
 
@@ -56,8 +61,6 @@ class AgoraProvider final : public tfprotocol::Provider {
   Clock& clock_;
   TransportFactory transport_factory_;
   const tfprotocol::Schema schema_;
-  Cancellation cancellation_;
-  SnapshotCache cache_;
   std::vector<std::unique_ptr<tfprotocol::DataSource>> data_sources_;
 
   mutable absl::Mutex mu_;

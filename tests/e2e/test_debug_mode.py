@@ -63,9 +63,9 @@ class DebugModeTest(unittest.TestCase):
                 self.assertTrue(line.rstrip("\n").endswith("'"), line)
                 return line[len(PREFIX):].rstrip("\n")[:-1]
 
-    def test_terraform_uses_the_running_provider_until_ctrl_c(self) -> None:
-        reattach = self.reattach_value()
-        workdir = harness.Workdir("debug", env={"TF_REATTACH_PROVIDERS": reattach})
+    def attached_workdir(self) -> harness.Workdir:
+        """An initialised working directory whose terraform uses the debug-mode provider."""
+        workdir = harness.Workdir("debug", env={"TF_REATTACH_PROVIDERS": self.reattach_value()})
         self.addCleanup(workdir.cleanup)
         workdir.write_main_tf(
             harness.required_providers_block()
@@ -76,11 +76,14 @@ class DebugModeTest(unittest.TestCase):
             })
             + 'data "agora_ncs_ips" "ncs" {}\n'
             + 'output "ips" {\n  value = data.agora_ncs_ips.ncs.ip_addresses\n}\n')
-
         init = workdir.init()
         self.assertTrue(init.ok, init.describe())
         self.assertFalse((workdir.path / ".terraform" / "providers").exists(),
                          "terraform installed a provider instead of using the running one")
+        return workdir
+
+    def test_terraform_uses_the_running_provider_until_ctrl_c(self) -> None:
+        workdir = self.attached_workdir()
 
         # Two commands, one process: terraform neither starts nor stops the provider.
         for command in (workdir.apply, workdir.plan):
@@ -102,6 +105,42 @@ class DebugModeTest(unittest.TestCase):
         result = workdir.plan(timeout=60)
         self.assertFalse(result.ok)
         self.assertIn("Reattachment process not found", result.text, result.describe())
+
+    def test_each_command_reads_agora_afresh(self) -> None:
+        # One process, two commands: the second must not be served the first one's answer.
+        workdir = self.attached_workdir()
+        self.assertTrue(workdir.apply().ok)
+        self.assertEqual(len(workdir.outputs()["ips"]), len(set(harness.DEFAULT_IPS)))
+        self.fake.set_ips(["192.0.2.7", "2001:db8::7"])
+        result = workdir.apply()
+        self.assertTrue(result.ok, result.describe())
+        self.assertEqual(workdir.outputs()["ips"], ["192.0.2.7", "2001:db8::7"])
+        self.assertEqual(self.fake.request_count(), 2)
+
+    def test_an_interrupted_command_does_not_cancel_the_next(self) -> None:
+        workdir = self.attached_workdir()
+        self.fake.add_rule(hang=True, times=1)
+        plan = subprocess.Popen(
+            [*harness._loopback_dns_prefix(), harness.terraform_binary(), "plan", "-no-color",
+             "-input=false"],
+            cwd=str(workdir.path), env=harness.clean_env(workdir.home, workdir.env),
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            start_new_session=True)
+        try:
+            self.assertTrue(self.fake.wait_for_requests(1, timeout=60), "the read never started")
+            plan.send_signal(signal.SIGINT)  # Ctrl-C: terraform sends StopProvider.
+            output, _ = plan.communicate(timeout=30)
+        finally:
+            if plan.poll() is None:
+                plan.kill()
+                plan.wait()
+        self.assertNotEqual(plan.returncode, 0, output)
+        self.assertIn("cancelled", harness.normalize_output(output), output)
+        self.assertIsNone(self.provider.poll(), "the interrupt stopped the debug-mode provider")
+
+        result = workdir.apply()
+        self.assertTrue(result.ok, result.describe())
+        self.assertEqual(self.fake.request_count(), 2)
 
 
 if __name__ == "__main__":
