@@ -319,6 +319,17 @@ def run_terraform(args: Sequence[str], *, cwd: Path, env: Mapping[str, str],
     return TerraformResult(proc.returncode, stdout or "", stderr or "", command)
 
 
+def start_terraform(workdir: "Workdir", *args: str) -> subprocess.Popen:
+    """Starts ``terraform ARGS`` in ``workdir`` (with its environment and the loopback-DNS prefix
+    of :func:`run_terraform`) in a session of its own, without waiting: for tests that signal it
+    mid-run. stdout and stderr share one text pipe; the caller waits for the process and, in
+    the end, kills what is left of its group."""
+    return subprocess.Popen([*_loopback_dns_prefix(), terraform_binary(), *args],
+                            cwd=str(workdir.path), env=clean_env(workdir.home, workdir.env),
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+
+
 # --- HCL ------------------------------------------------------------------------------------------
 
 def hcl_string(value: str) -> str:

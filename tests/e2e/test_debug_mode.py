@@ -120,12 +120,7 @@ class DebugModeTest(unittest.TestCase):
     def test_an_interrupted_command_does_not_cancel_the_next(self) -> None:
         workdir = self.attached_workdir()
         self.fake.add_rule(hang=True, times=1)
-        plan = subprocess.Popen(
-            [*harness._loopback_dns_prefix(), harness.terraform_binary(), "plan", "-no-color",
-             "-input=false"],
-            cwd=str(workdir.path), env=harness.clean_env(workdir.home, workdir.env),
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            start_new_session=True)
+        plan = harness.start_terraform(workdir, "plan", "-no-color", "-input=false")
         try:
             self.assertTrue(self.fake.wait_for_requests(1, timeout=60), "the read never started")
             plan.send_signal(signal.SIGINT)  # Ctrl-C: terraform sends StopProvider.

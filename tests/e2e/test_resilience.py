@@ -418,22 +418,26 @@ class ResilienceTest(unittest.TestCase):
 
     # --- cancellation -----------------------------------------------------------------------------
 
-    def test_interrupt_cancels_an_in_flight_read_promptly(self) -> None:
-        # `terraform plan`: Terraform 1.11 sends StopProvider on the first Ctrl-C of a plan; the
-        # plan phase inside `terraform apply` is not interruptible that way (total_timeout bounds
-        # it instead).
+    def start_plan_stuck_in_a_read(self) -> subprocess.Popen:
+        """A background ``terraform plan`` whose one read is waiting on an endpoint that never
+        answers (timeouts far away), returned once that read has started."""
         silent = self.fake()
         silent.add_rule(hang=True)
         self.workdir.write_main_tf(config(self.provider([silent.url], request_timeout="5m",
                                                         total_timeout="10m")))
-        env = harness.clean_env(self.workdir.home)
-        proc = subprocess.Popen([*harness._loopback_dns_prefix(), harness.terraform_binary(),
-                                 "plan", "-no-color", "-input=false"],
-                                cwd=str(self.workdir.path), env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                start_new_session=True)
+        proc = harness.start_terraform(self.workdir, "plan", "-no-color", "-input=false")
+        self.addCleanup(harness._kill_group, proc.pid, signal.SIGKILL)
+        if not silent.wait_for_requests(1, timeout=60):
+            proc.kill()
+            self.fail("the read never started:\n" + proc.communicate()[0])
+        return proc
+
+    def test_interrupt_cancels_an_in_flight_read_promptly(self) -> None:
+        # `terraform plan`: Terraform 1.11 sends StopProvider on the first Ctrl-C of a plan; the
+        # plan phase inside `terraform apply` is not interruptible that way (total_timeout bounds
+        # it instead).
+        proc = self.start_plan_stuck_in_a_read()
         try:
-            self.assertTrue(silent.wait_for_requests(1, timeout=60), "the read never started")
             start = time.monotonic()
             proc.send_signal(signal.SIGINT)
             output, _ = proc.communicate(timeout=30)
@@ -449,31 +453,16 @@ class ResilienceTest(unittest.TestCase):
     def test_provider_stops_when_terraform_is_killed(self) -> None:
         # A CI job's time limit SIGKILLs terraform: no StopProvider, no Shutdown. The provider,
         # mid-read against an endpoint that never answers, must not live on as an orphan.
-        silent = self.fake()
-        silent.add_rule(hang=True)
-        self.workdir.write_main_tf(config(self.provider([silent.url], request_timeout="5m",
-                                                        total_timeout="10m")))
-        env = harness.clean_env(self.workdir.home)
-        proc = subprocess.Popen([*harness._loopback_dns_prefix(), harness.terraform_binary(),
-                                 "plan", "-no-color", "-input=false"],
-                                cwd=str(self.workdir.path), env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True)
-        try:
-            self.assertTrue(silent.wait_for_requests(1, timeout=60), "the read never started")
-            providers = child_processes(proc.pid, "terraform-provi")
-            self.assertEqual(len(providers), 1, "expected one provider process under terraform")
-            proc.kill()  # terraform alone, not its process group
-            proc.wait()
-            deadline = time.monotonic() + ORPHAN_EXIT_BUDGET_S
-            while is_running(providers[0]) and time.monotonic() < deadline:
-                time.sleep(0.05)
-            self.assertFalse(is_running(providers[0]),
-                             f"the provider outlived terraform by {ORPHAN_EXIT_BUDGET_S} s")
-        finally:
-            harness._kill_group(proc.pid, signal.SIGKILL)
-            if proc.poll() is None:
-                proc.wait()
+        proc = self.start_plan_stuck_in_a_read()
+        providers = child_processes(proc.pid, "terraform-provi")
+        self.assertEqual(len(providers), 1, "expected one provider process under terraform")
+        proc.kill()  # terraform alone, not its process group
+        proc.communicate()
+        deadline = time.monotonic() + ORPHAN_EXIT_BUDGET_S
+        while is_running(providers[0]) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertFalse(is_running(providers[0]),
+                         f"the provider outlived terraform by {ORPHAN_EXIT_BUDGET_S} s")
 
     def test_a_missing_libcurl_is_reported_as_a_local_problem(self) -> None:
         # The provider loads libcurl only to read. On a machine where it cannot be loaded, the
