@@ -115,7 +115,9 @@ absl::StatusOr<HttpResponse> CurlTransport::Get(const HttpRequest& request) {
   if (options_.insecure || !options_.ca_cert_pem.empty() || !options_.ca_cert_file.empty()) {
     return Perform(api, request, Trust::kConfigured, nullptr);
   }
-  if (BuiltInCaDirectory(api) == nullptr) return Perform(api, request, Trust::kSystemBundle, nullptr);
+  if (BuiltInCaDirectory(api) == nullptr) {
+    return Perform(api, request, Trust::kSystemBundle, nullptr);
+  }
   // The system store through its hashed directory: OpenSSL reads only the certificates a chain
   // needs. The bundle holds the same certificates but is parsed whole, about 140 of them: 30 ms
   // and 1.4 MiB in every process that fetches (bench/README.md). Should the directory not verify
@@ -123,7 +125,7 @@ absl::StatusOr<HttpResponse> CurlTransport::Get(const HttpRequest& request) {
   // attempt is made once more with the bundle, so trust is never narrower than libcurl's default.
   CURLcode code = CURLE_OK;
   absl::StatusOr<HttpResponse> response = Perform(api, request, Trust::kSystemDirectory, &code);
-  if (code != CURLE_PEER_FAILED_VERIFICATION) return response;
+  if (code != CURLE_PEER_FAILED_VERIFICATION && code != CURLE_SSL_CACERT_BADFILE) return response;
   base::Log(base::LogLevel::kDebug, "TLS verification failed with the system CA directory; "
                                     "retrying with the system CA bundle",
             {{"url", request.url}});
