@@ -54,7 +54,8 @@ std::optional<UrlParts> SplitUrl(absl::string_view text) {
   }
   absl::string_view rest = text.substr(scheme_end + 3);
   for (char c : rest) {
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return std::nullopt;  // Spaces, controls.
+    // Spaces and control characters.
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return std::nullopt;
   }
   size_t authority_end = rest.find_first_of("/?#");
   absl::string_view authority = rest.substr(0, authority_end);

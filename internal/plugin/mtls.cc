@@ -5,8 +5,10 @@
 #include <openssl/pem.h>
 
 #include <algorithm>
+#include <array>
 #include <ctime>
 #include <iterator>
+#include <tuple>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -78,21 +80,29 @@ absl::Status SetSubjectAndIssuer(X509* cert) {
   return absl::OkStatus();
 }
 
+// A P-256 public key's encoding, the uncompressed point 04 || x || y: 65 bytes.
+using EncodedPoint = std::array<unsigned char, 65>;
+
+absl::StatusOr<EncodedPoint> ReadPublicPoint(const EVP_PKEY* key) {
+  EncodedPoint point;
+  size_t size = 0;
+  if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point.data(),
+                                      point.size(), &size) != 1 ||
+      size != point.size() || point[0] != 0x04) {
+    return OpenSslError("reading the public key");
+  }
+  return point;
+}
+
 // The SubjectPublicKeyInfo, from the key's encoded point and the curve's OID. X509_set_pubkey
 // writes the same bytes, but through OpenSSL 3's encoder machinery, which costs more than the rest
 // of the certificate put together (make bench: about 1.5 ms of every TLS start-up).
-absl::Status SetPublicKey(X509* cert, const EVP_PKEY* key) {
-  unsigned char point[256];
-  size_t size = 0;
-  if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point,
-                                      sizeof(point), &size) != 1) {
-    return OpenSslError("reading the public key");
-  }
-  auto* encoded = static_cast<unsigned char*>(OPENSSL_memdup(point, size));
+absl::Status SetPublicKey(X509* cert, const EncodedPoint& point) {
+  auto* encoded = static_cast<unsigned char*>(OPENSSL_memdup(point.data(), point.size()));
   if (encoded == nullptr ||
       X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(cert), OBJ_nid2obj(NID_X9_62_id_ecPublicKey),
                              V_ASN1_OBJECT, OBJ_nid2obj(NID_X9_62_prime256v1), encoded,
-                             static_cast<int>(size)) != 1) {
+                             static_cast<int>(point.size())) != 1) {
     OPENSSL_free(encoded);
     return OpenSslError("setting the certificate's public key");
   }
@@ -104,7 +114,7 @@ absl::Status SetPublicKey(X509* cert, const EVP_PKEY* key) {
 // lookup: about 4 million of the 31 million instructions of a TLS start-up (callgrind). The key's
 // values are read with OpenSSL and only the 121-byte DER frame is laid out here. The result is,
 // byte for byte, what OpenSSL writes for this key in its traditional format (mtls_test checks).
-absl::StatusOr<std::string> EncodePrivateKeyPem(const EVP_PKEY* key) {
+absl::StatusOr<std::string> EncodePrivateKeyPem(const EVP_PKEY* key, const EncodedPoint& point) {
   // ECPrivateKey ::= SEQUENCE {
   //   version INTEGER (1), privateKey OCTET STRING (32 bytes),
   //   parameters [0] EXPLICIT OBJECT IDENTIFIER (prime256v1),
@@ -117,9 +127,8 @@ absl::StatusOr<std::string> EncodePrivateKeyPem(const EVP_PKEY* key) {
       0xa0, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07,  // prime256v1
       0xa1, 0x44, 0x03, 0x42, 0x00};  // [1], BIT STRING of 66 bytes: the point follows
   constexpr size_t kScalarSize = 32;
-  constexpr size_t kPointSize = 65;
   unsigned char der[sizeof(kVersionAndKeyHeader) + kScalarSize + sizeof(kCurveAndPointHeader) +
-                    kPointSize];
+                    std::tuple_size_v<EncodedPoint>];
   static_assert(sizeof(der) == 2 + 0x77);
   unsigned char* cursor = std::copy(std::begin(kVersionAndKeyHeader),
                                     std::end(kVersionAndKeyHeader), der);
@@ -130,10 +139,7 @@ absl::StatusOr<std::string> EncodePrivateKeyPem(const EVP_PKEY* key) {
   BN_clear_free(scalar);
   cursor += kScalarSize;
   cursor = std::copy(std::begin(kCurveAndPointHeader), std::end(kCurveAndPointHeader), cursor);
-  size_t point_size = 0;
-  ok = ok && EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, cursor,
-                                             kPointSize, &point_size) == 1 &&
-       point_size == kPointSize && cursor[0] == 0x04;
+  std::copy(point.begin(), point.end(), cursor);
 
   OpenSslPtr<BIO> bio(BIO_new(BIO_s_mem()));
   ok = ok && bio != nullptr &&
@@ -162,7 +168,8 @@ absl::StatusOr<ServerCertificate> GenerateServerCertificate(absl::Time now) {
   if (cert == nullptr || X509_set_version(cert.get(), X509_VERSION_3) != 1) {
     return OpenSslError("creating the certificate");
   }
-  RETURN_IF_ERROR(SetPublicKey(cert.get(), key.get()));
+  ASSIGN_OR_RETURN(EncodedPoint point, ReadPublicPoint(key.get()));
+  RETURN_IF_ERROR(SetPublicKey(cert.get(), point));
   RETURN_IF_ERROR(SetRandomSerial(cert.get()));
   RETURN_IF_ERROR(SetSubjectAndIssuer(cert.get()));
   RETURN_IF_ERROR(SetValidity(cert.get(), now));
@@ -177,7 +184,7 @@ absl::StatusOr<ServerCertificate> GenerateServerCertificate(absl::Time now) {
   }
 
   ServerCertificate result;
-  ASSIGN_OR_RETURN(result.key_pem, EncodePrivateKeyPem(key.get()));
+  ASSIGN_OR_RETURN(result.key_pem, EncodePrivateKeyPem(key.get(), point));
 
   OpenSslPtr<BIO> cert_bio(BIO_new(BIO_s_mem()));
   if (cert_bio == nullptr || PEM_write_bio_X509(cert_bio.get(), cert.get()) != 1) {
