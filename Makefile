@@ -2,25 +2,28 @@
 #
 #   make demo     build, start the fake Agora API on loopback, terraform init + apply the quickstart
 #   make test     install deps, build, run every test (unit + end-to-end against real terraform)
-#   make install  write a filesystem mirror with the provider and print the CLI config to use
+#   make release  dist/: the registry's zip, manifest, SHA256SUMS (and .sig with GPG_FINGERPRINT)
+#   make install  put the release binary where terraform finds it with no CLI configuration
 #   make bench    whole-process and micro benchmarks (not part of make test)
 
 SHELL      := /bin/bash
 BUILD_DIR  ?= build
-BUILD_TYPE ?= RelWithDebInfo
+BUILD_TYPE ?= Release
 JOBS       ?= 2
 VERSION    := $(shell sed -n 's/^project.terraform-provider-agora VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
-MIRROR     ?= $(HOME)/.terraform.d/agora-mirror
+# Terraform's implied local mirror: used with no CLI configuration at all.
+MIRROR     ?= $(HOME)/.terraform.d/plugins
+DIST       ?= dist
 PYTHON     ?= /usr/bin/python3
-RELEASE_DIR ?= build-release
 
-# Exactly the Debian packages the project needs (build, tests, demo).
-DEB_PACKAGES := g++ make cmake pkg-config python3 openssl zip unzip \
+# Exactly the Debian packages the project needs (build, tests, demo, release). libcurl is built
+# from Debian's curl source package (cmake/DebianCurl.cmake: apt-get source, hence dpkg-dev).
+DEB_PACKAGES := g++ make cmake pkg-config python3 openssl zip unzip dpkg-dev gnupg \
 	libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
-	libabsl-dev libssl-dev libcurl4-openssl-dev rapidjson-dev libmsgpack-cxx-dev \
+	libabsl-dev libssl-dev zlib1g-dev rapidjson-dev libmsgpack-cxx-dev \
 	libgtest-dev libgmock-dev libbenchmark-dev
 
-.PHONY: all deps build test unit e2e demo install bench clean
+.PHONY: all deps build test unit e2e demo release install bench clean
 
 all: build
 
@@ -51,20 +54,26 @@ unit: build
 e2e: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L e2e
 
+# The binary users get: static, stripped (CMake's release step). Tests and the demo run it too.
+RELEASE_BINARY = $(BUILD_DIR)/release/terraform-provider-agora_v$(VERSION)
+
 demo: build
-	$(PYTHON) tests/demo.py --provider $(BUILD_DIR)/terraform-provider-agora --version $(VERSION)
+	$(PYTHON) tests/demo.py --provider $(RELEASE_BINARY) --version $(VERSION)
+
+release: build
+	$(PYTHON) scripts/release.py --binary $(RELEASE_BINARY) --version $(VERSION) --out $(DIST)
 
 install: build
-	$(PYTHON) scripts/install_mirror.py --provider $(BUILD_DIR)/terraform-provider-agora \
+	$(PYTHON) scripts/install_mirror.py --provider $(RELEASE_BINARY) \
 	  --version $(VERSION) --mirror $(MIRROR)
 
-# Release build (the one users get), micro-benchmarks, then whole-process figures against
-# same-run baselines. Never part of `make test`.
-bench: deps
-	cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release -DAGORA_BUILD_BENCH=ON -DAGORA_BUILD_TESTS=OFF
-	cmake --build $(RELEASE_DIR) -j $(JOBS) --target terraform-provider-agora micro_bench
-	$(RELEASE_DIR)/bench/micro_bench
-	$(PYTHON) bench/run_bench.py --provider $(RELEASE_DIR)/terraform-provider-agora
+# Micro-benchmarks, then whole-process figures of the release binary against same-run
+# baselines. Never part of `make test`.
+bench: build
+	cmake -S . -B $(BUILD_DIR) -DAGORA_BUILD_BENCH=ON
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target micro_bench
+	$(BUILD_DIR)/bench/micro_bench
+	$(PYTHON) bench/run_bench.py --provider $(RELEASE_BINARY)
 
 clean:
-	rm -rf $(BUILD_DIR) $(RELEASE_DIR)
+	rm -rf $(BUILD_DIR) $(DIST)

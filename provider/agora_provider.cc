@@ -20,6 +20,7 @@ std::unique_ptr<HttpTransport> MakeCurlTransport(const ProviderSettings& setting
   CurlTransportOptions options;
   options.ca_cert_pem = settings.ca_cert_pem;
   options.ca_cert_file = settings.ca_cert_file;
+  options.ca_cert_dir = settings.ca_cert_dir;
   options.insecure = settings.insecure;
   options.proxy_url = settings.proxy_url;
   options.no_proxy = settings.no_proxy;

@@ -1,4 +1,5 @@
-// HttpTransport on libcurl: TLS verification on (the system store, or only the configured CA),
+// HttpTransport on libcurl: TLS verification on (the system store found by provider/ca_store.h,
+// or only the configured CA),
 // explicit proxy settings only (libcurl's own environment lookup is disabled so that the
 // provider's resolution of HTTPS_PROXY/https_proxy/NO_PROXY/no_proxy is the one that applies), no
 // redirects, a per-attempt timeout, a body size cap and cancellation.
@@ -8,7 +9,9 @@
 
 #include <string>
 
-#include "provider/curl_library.h"
+#include <curl/curl.h>
+
+#include "provider/ca_store.h"
 #include "provider/http_transport.h"
 
 namespace agora {
@@ -16,6 +19,7 @@ namespace agora {
 struct CurlTransportOptions {
   std::string ca_cert_pem;   // Trust only these PEM certificates (in addition to nothing else).
   std::string ca_cert_file;  // Or this CA bundle file.
+  std::string ca_cert_dir;   // SSL_CERT_DIR: these hashed directories instead of the probed ones.
   bool insecure = false;     // Skip certificate and host name verification.
   std::string proxy_url;     // Empty: no proxy.
   std::string no_proxy;      // Comma-separated hosts/domains/CIDRs that bypass the proxy.
@@ -28,14 +32,14 @@ class CurlTransport final : public HttpTransport {
   absl::StatusOr<HttpResponse> Get(const HttpRequest& request) override;
 
  private:
-  // Which certificates verify the server.
-  enum class Trust {
-    kConfigured,       // ca_cert_pem or ca_cert_file only (or none: insecure).
-    kSystemDirectory,  // libcurl's built-in CA directory only.
-    kSystemBundle,     // libcurl's defaults: its built-in CA bundle (and directory).
+  // Which certificates verify the server: a bundle file and/or hashed directories, or, when both
+  // are empty, ca_cert_pem or nothing at all (insecure).
+  struct Trust {
+    std::string bundle_file;
+    std::string directories;
   };
   // One transfer. `curl_code`, if given, receives libcurl's result code.
-  absl::StatusOr<HttpResponse> Perform(const CurlApi& api, const HttpRequest& request, Trust trust,
+  absl::StatusOr<HttpResponse> Perform(const HttpRequest& request, const Trust& trust,
                                        CURLcode* curl_code) const;
 
   const CurlTransportOptions options_;

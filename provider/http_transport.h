@@ -39,7 +39,8 @@ struct HttpResponse {
 //   Cancelled         `cancellation` was set
 //   ResourceExhausted the body exceeded `max_body_bytes`
 //   FailedPrecondition TLS verification failed (a configuration problem, not transient)
-//   Internal          the request could not be sent from this machine (e.g. libcurl is missing)
+//   NotFound          no CA certificates to verify the server with (provider/ca_store.h)
+//   Internal          the request could not be sent from this machine (e.g. out of memory)
 //   Unknown           anything else (e.g. the connection dropped mid-body)
 // Any HTTP status, including 4xx/5xx, is a successful transfer.
 class HttpTransport {

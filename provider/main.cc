@@ -4,13 +4,13 @@
 #include <memory>
 
 #include "internal/base/env.h"
+#include "internal/base/name_services.h"
 #include "internal/tfprotocol/serve.h"
 #include "provider/agora_provider.h"
 #include "provider/clock.h"
-#include "provider/curl_library.h"
 
 int main(int argc, char** argv) {
-  agora::PrepareToLoadCurl();
+  base::UseBuiltInNameServices();  // A static binary: no NSS module of the machine's glibc.
   static const base::ProcessEnv env;
   static agora::RealClock clock;
   tfprotocol::ServeOptions options;

@@ -224,9 +224,15 @@ absl::StatusOr<NcsFetchResult> NcsClient::Fetch(NcsService service) {
                       "Could not verify Agora's TLS certificate. If a TLS-inspecting proxy is in "
                       "the way, trust its CA with ca_cert_pem or ca_cert_file.");
         }
+        if (code == absl::StatusCode::kNotFound) {
+          // No CA store on this machine: no endpoint or retry would fare better.
+          return fail(absl::StatusCode::kFailedPrecondition,
+                      "Could not verify Agora's TLS certificate: the provider found no CA "
+                      "certificates on this machine.");
+        }
         if (code == absl::StatusCode::kInternal) {
-          // The request never left this machine (libcurl missing, out of memory): not Agora's
-          // doing, and no retry or other endpoint would fare better.
+          // The request never left this machine (libcurl failed to start, no memory): not
+          // Agora's doing, and no retry or other endpoint would fare better.
           return fail(code, "The provider could not send the request from this machine.");
         }
         if (code != absl::StatusCode::kDeadlineExceeded && code != absl::StatusCode::kUnknown) {

@@ -32,16 +32,15 @@ struct UrlParts {
   bool has_query_or_fragment = false;
 };
 
+// ASCII only: libcurl is built without IDN (cmake/DebianCurl.cmake), so an internationalised
+// name must be written in its xn-- form.
 bool IsHostNameChar(char c) {
-  return absl::ascii_isalnum(c) || c == '-' || c == '.' || c == '_' ||
-         static_cast<unsigned char>(c) >= 0x80;  // Internationalised names; libcurl converts them.
+  return absl::ascii_isalnum(c) || c == '-' || c == '.' || c == '_';
 }
 
 // Splits scheme://[user@]host[:port][/path][?query][#fragment] as RFC 3986 does, strictly enough
-// to check what a user typed before any request: nullopt when it is not such a URL. Deliberately
-// not libcurl's URL API: loading libcurl costs a process ~8 MiB and several milliseconds
-// (provider/curl_library.h), and validating a configuration must not. libcurl parses the URL again
-// when it makes the request, and refuses it then if it disagrees.
+// to check what a user typed before any request: nullopt when it is not such a URL. libcurl parses
+// the URL again when it makes the request, and refuses it then if it disagrees.
 std::optional<UrlParts> SplitUrl(absl::string_view text) {
   size_t scheme_end = text.find("://");
   if (scheme_end == absl::string_view::npos || scheme_end == 0 || !absl::ascii_isalpha(text[0])) {

@@ -102,7 +102,8 @@ tfprotocol::Schema ProviderSchema() {
       tfprotocol::Attribute::Optional(
           "ca_cert_file", cty::Type::String(),
           "Path of a PEM CA bundle to trust instead of the system store. Falls back to "
-          "`SSL_CERT_FILE`."),
+          "`SSL_CERT_FILE`. Without either, the system store is found as Go programs find it "
+          "(the distribution's CA bundle and hashed directories, or `SSL_CERT_DIR`)."),
       tfprotocol::Attribute::Optional(
           "insecure", cty::Type::Bool(),
           "Skip TLS certificate verification. Every read then carries a warning. Default "
@@ -268,6 +269,8 @@ Diagnostics ResolveProviderSettings(const cty::Value& config, const base::Env& e
                            : std::nullopt);
     }
     s.ca_cert_file = file->value;
+  } else if (std::optional<std::string> dir = env.Get("SSL_CERT_DIR"); dir && !dir->empty()) {
+    s.ca_cert_dir = *dir;  // Replaces the probed system directories (provider/ca_store.h).
   }
   *out = std::move(s);
   return d;

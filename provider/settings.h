@@ -34,6 +34,7 @@ struct ProviderSettings {
   std::string no_proxy;
   std::string ca_cert_pem;
   std::string ca_cert_file;
+  std::string ca_cert_dir;  // SSL_CERT_DIR, when neither of the above nor SSL_CERT_FILE is set.
   bool insecure = false;
   // Names of provider attributes whose values were unknown at configure time; a read cannot
   // proceed until they are known.

@@ -1,46 +1,76 @@
-"""Structural facts about the built provider binary that start-up speed depends on (the figures
-themselves live in `make bench`, never in tests)."""
+"""Structural facts about the release binary: it is the one file users get, it runs on any Linux
+(no interpreter, no shared library), the kernel still randomises its address, and it carries
+neither build paths nor the pieces of gRPC we replaced. Figures live in `make bench`, never here."""
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import unittest
+from pathlib import Path
 
 import harness
 
 
-class ProviderBinaryTest(unittest.TestCase):
-    def shared_libraries(self) -> str:
-        result = subprocess.run(["ldd", str(harness.provider_binary())], capture_output=True,
-                                text=True, check=True)
-        return result.stdout
+def readelf(*args: str) -> str:
+    return subprocess.run(["readelf", "--wide", *args, str(harness.provider_binary())],
+                          capture_output=True, text=True, check=True).stdout
 
-    @unittest.skipUnless(os.environ.get("AGORA_STATIC_GRPC") == "1",
-                         "built with -DAGORA_STATIC_GRPC=OFF")
-    def test_grpc_protobuf_and_abseil_are_linked_statically(self) -> None:
-        libraries = self.shared_libraries()
-        for name in ("libgrpc", "libgpr", "libprotobuf", "libabsl", "libupb", "libre2",
-                     "libstdc++", "libgcc_s"):
-            self.assertNotIn(name, libraries)
-        self.assertIn("libssl.so", libraries)  # OpenSSL stays shared, as libcurl uses it too.
 
-    def test_libcurl_is_not_loaded_at_start_up(self) -> None:
-        # libcurl and its ~30 dependencies are dlopen'ed by the first HTTP request
-        # (provider/curl_library.h); test_ncs_ips proves that the requests still work.
-        self.assertNotIn("libcurl", self.shared_libraries())
+class ReleaseBinaryTest(unittest.TestCase):
+    def test_is_fully_static(self) -> None:
+        # No PT_INTERP: the kernel starts it without a dynamic loader, so neither the machine's
+        # glibc version (Alpine has none) nor its libssl or libcurl matters.
+        self.assertNotIn("INTERP", readelf("--program-headers"))
+        self.assertNotIn("(NEEDED)", readelf("--dynamic"))
 
-    @unittest.skipUnless(os.environ.get("AGORA_STATIC_GRPC") == "1",
-                         "built with -DAGORA_STATIC_GRPC=OFF")
+    def test_is_position_independent(self) -> None:
+        # -static-pie: an ET_DYN file that relocates itself, so ASLR still applies.
+        self.assertRegex(readelf("--file-header"), r"Type:\s+DYN")
+        self.assertRegex(readelf("--dynamic"), r"FLAGS_1\)\s+Flags:.*\bPIE\b")
+
+    def test_is_stripped_and_is_the_installed_file(self) -> None:
+        self.assertNotIn(".symtab", readelf("--section-headers"))
+        self.assertEqual(harness.provider_binary().name,
+                         f"terraform-provider-agora_v{harness.provider_version()}")
+
+    def test_holds_no_build_path(self) -> None:
+        # Builds from clones in different directories give the same bytes (docs/release.md).
+        data = harness.provider_binary().read_bytes()
+        paths = {harness.REPO_ROOT}
+        if os.environ.get("AGORA_BUILD_DIR"):
+            paths.add(Path(os.environ["AGORA_BUILD_DIR"]).resolve())
+        for path in paths:
+            self.assertNotIn(str(path).encode(), data, f"{path} is in the binary")
+
+    def symbols(self) -> str:
+        """``nm`` of the unstripped twin in the build directory, which holds the symbols."""
+        build_dir = os.environ.get("AGORA_BUILD_DIR")
+        if not build_dir:
+            self.skipTest("AGORA_BUILD_DIR is not set")
+        return subprocess.run(["nm", "--demangle", str(Path(build_dir) /
+                                                      "terraform-provider-agora")],
+                              capture_output=True, text=True, check=True).stdout
+
     def test_grpc_core_configuration_is_the_plugins_own(self) -> None:
         # internal/plugin/grpc_configuration.cc replaces gRPC's default plugin registry; if the
         # linker took gRPC's instead, xDS, RLS, grpclb and RE2 would be linked in again.
-        symbols = subprocess.run(["nm", "--demangle", str(harness.provider_binary())],
-                                 capture_output=True, text=True, check=True).stdout
+        symbols = self.symbols()
         self.assertIn("grpc_core::BuildCoreConfiguration", symbols)
         for absent in ("grpc_core::RegisterXdsResolver", "grpc_core::RegisterRlsLbPolicy",
                        "grpc_core::RegisterGrpcLbPolicy", "re2::RE2::RE2"):
             self.assertNotIn(absent, symbols)
+
+    def test_libcurl_inside_is_the_minimal_build(self) -> None:
+        # cmake/DebianCurl.cmake: HTTP and HTTPS over OpenSSL, nothing else.
+        symbols = set(re.findall(r"\b(Curl_handler_\w+|Curl_ssl_\w+)\b", self.symbols()))
+        self.assertIn("Curl_handler_https", symbols)
+        self.assertIn("Curl_ssl_openssl", symbols)
+        self.assertLessEqual({s for s in symbols if s.startswith("Curl_handler_")},
+                             {"Curl_handler_http", "Curl_handler_https", "Curl_handler_dummy"})
+        for backend in ("gnutls", "nss", "mbedtls", "wolfssl", "bearssl", "rustls"):
+            self.assertNotIn(f"Curl_ssl_{backend}", symbols)
 
     def test_version_flag(self) -> None:
         result = subprocess.run([str(harness.provider_binary()), "-version"], capture_output=True,

@@ -109,7 +109,8 @@ def config(provider: Mapping[str, Any], data: Optional[Mapping[str, Any]] = None
     return text
 
 
-# libcurl's built-in CA directory on Debian (its CA bundle, ca-certificates.crt, is inside it).
+# The first hashed CA directory the provider probes (provider/ca_store.h); on Debian it also holds
+# the first bundle probed, ca-certificates.crt.
 SYSTEM_CA_DIRECTORY = Path("/etc/ssl/certs")
 
 # How long a provider may outlive a SIGKILLed terraform: it looks for its parent every second and
@@ -145,15 +146,15 @@ def is_running(pid: int) -> bool:
     return stat[stat.rindex(")") + 2:].split()[0] != "Z"
 
 
-def libcurl_file() -> Optional[Path]:
-    """The file the dynamic loader opens for libcurl.so.4 (symlinks resolved), or None."""
+def shared_library(soname: str) -> Optional[Path]:
+    """The file the dynamic loader opens for ``soname`` (symlinks resolved), or None."""
     ldconfig = shutil.which("ldconfig") or "/sbin/ldconfig"
     try:
         listing = subprocess.run([ldconfig, "-p"], capture_output=True, text=True).stdout
     except OSError:
         return None
     for line in listing.splitlines():
-        if line.strip().startswith("libcurl.so.4 ") and "=>" in line:
+        if line.strip().startswith(f"{soname} ") and "x86-64" in line and "=>" in line:
             return Path(line.split("=>", 1)[1].strip()).resolve()
     return None
 
@@ -218,12 +219,15 @@ class ResilienceTest(unittest.TestCase):
         if os.geteuid() != 0 or unshare is None:
             self.skipTest("needs root and unshare for a private mount namespace")
         self.workdir.write_main_tf(config(provider))
+        # DNS stays on loopback as in harness.run_terraform, here by the first mount.
+        resolv = self.workdir.root / "resolv.conf"
+        resolv.write_text(harness._LOOPBACK_RESOLV_CONF)
+        mounts = [(resolv, Path("/etc/resolv.conf")), *mounts]
         script = " && ".join(f"mount --bind {shlex.quote(str(source))} {shlex.quote(str(target))}"
                              for source, target in mounts)
         command = [unshare, "--mount", "--propagation", "private", "sh", "-c",
-                   script + ' && exec "$@"', "sh", *harness._loopback_dns_prefix(),
-                   harness.terraform_binary(), "apply", "-no-color", "-input=false",
-                   "-auto-approve"]
+                   script + ' && exec "$@"', "sh", harness.terraform_binary(), "apply",
+                   "-no-color", "-input=false", "-auto-approve"]
         proc = subprocess.run(command, cwd=str(self.workdir.path),
                               env=harness.clean_env(self.workdir.home), stdin=subprocess.DEVNULL,
                               capture_output=True, text=True, timeout=harness.TERRAFORM_TIMEOUT,
@@ -344,7 +348,7 @@ class ResilienceTest(unittest.TestCase):
                                        env={"SSL_CERT_FILE": str(certs.ca_cert)}))
 
     def system_store(self, *, hashed: Sequence[Path], bundle: str) -> Path:
-        """A stand-in for /etc/ssl/certs (libcurl's built-in CA directory and, inside it, its CA
+        """A stand-in for /etc/ssl/certs (the system's hashed CA directory and, inside it, its CA
         bundle): ``hashed`` certificates under OpenSSL's subject-hash names, and
         ca-certificates.crt holding ``bundle``."""
         store = harness.make_temp_dir("system-store")
@@ -364,9 +368,11 @@ class ResilienceTest(unittest.TestCase):
                                                    [(store, SYSTEM_CA_DIRECTORY)]))
 
     def test_the_system_bundle_is_the_fallback_of_the_hashed_directory(self) -> None:
-        # A CA only in the bundle (added by hand, without update-ca-certificates) still counts.
+        # A CA only in the bundle (added by hand, without update-ca-certificates) still counts:
+        # the hashed directory, which holds another CA only, fails to verify the server first.
         fake, certs = self.tls_fake()
-        store = self.system_store(hashed=[], bundle=certs.ca_cert.read_text())
+        other = other_ca(harness.make_temp_dir("other-ca"))
+        store = self.system_store(hashed=[other], bundle=certs.ca_cert.read_text())
         self.assertSucceeds(self.apply_with_mounts(self.provider([fake.url], max_retries=0),
                                                    [(store, SYSTEM_CA_DIRECTORY)]))
         self.assertEqual(fake.request_count(), 1)  # The failed handshake sent no request.
@@ -464,23 +470,22 @@ class ResilienceTest(unittest.TestCase):
         self.assertFalse(is_running(providers[0]),
                          f"the provider outlived terraform by {ORPHAN_EXIT_BUDGET_S} s")
 
-    def test_a_missing_libcurl_is_reported_as_a_local_problem(self) -> None:
-        # The provider loads libcurl only to read. On a machine where it cannot be loaded, the
-        # error must name the library and not blame Agora, TLS or the network, and nothing is
-        # retried. An empty file is mounted over the library in a private mount namespace.
-        library = libcurl_file()
-        if library is None:
-            self.skipTest("libcurl.so.4 is not in ldconfig's cache")
+    def test_no_library_of_the_machine_is_used(self) -> None:
+        # The provider is one static file: with this machine's libcurl, OpenSSL and even glibc
+        # replaced by empty files (libc last: the mounts before it need it), a read over HTTPS
+        # still works. terraform is a static Go binary, so nothing else needs them either.
+        libraries = [shared_library(name) for name in
+                     ("libcurl.so.4", "libssl.so.3", "libcrypto.so.3", "libc.so.6")]
+        if None in libraries:
+            self.skipTest("a library to hide is not in ldconfig's cache")
         empty = self.workdir.root / "empty-library"
         empty.write_bytes(b"")
-        fake = self.fake()
-        result = self.apply_with_mounts(self.provider([fake.url]), [(empty, library)])
-        text = self.assertFailsWith(result, "Could not read Agora's Notifications IPs",
-                                    "The provider could not send the request from this machine.",
-                                    "The provider needs libcurl (libcurl.so.4")
-        self.assertNotIn("TLS", text)
-        self.assertNotIn("Could not reach Agora", text)
-        self.assertEqual(fake.request_count(), 0)
+        fake, certs = self.tls_fake()
+        result = self.apply_with_mounts(
+            self.provider([fake.url], ca_cert_file=str(certs.ca_cert)),
+            [(empty, library) for library in libraries])
+        self.assertSucceeds(result)
+        self.assertEqual(fake.request_count(), 1)
 
     # --- validation -------------------------------------------------------------------------------
 
