@@ -1,15 +1,22 @@
 #!/usr/bin/env python3
 """Installs the built provider into a Terraform filesystem mirror (unpacked layout), offline.
 
-    python3 scripts/install_mirror.py --provider build/terraform-provider-agora --version 0.1.0 \
-        --mirror ~/.terraform.d/agora-mirror [--cli-config FILE]
+    python3 scripts/install_mirror.py --provider build/release/terraform-provider-agora_v0.1.0 \
+        --version 0.1.0 --mirror ~/.terraform.d/plugins [--cli-config FILE]
 
 writes ``MIRROR/registry.terraform.io/agora/agora/VERSION/OS_ARCH/terraform-provider-agora_vVERSION``
-(executable; replaced atomically, so a running terraform never sees a half-written file) and
-prints the CLI configuration that makes ``terraform init`` install ``agora/agora`` from there.
+(executable; replaced atomically, so a running terraform never sees a half-written file), then:
 
-As a module: ``install(provider, version, mirror) -> Path`` and ``cli_config(mirror) -> str``.
-Standard library only.
+* when MIRROR is Terraform's implied local mirror ``~/.terraform.d/plugins`` (``~`` being
+  ``$HOME``), says that ``terraform init`` finds the provider there with no CLI configuration at
+  all (as long as the CLI configuration, if any, has no ``provider_installation`` block: Terraform
+  uses the implied mirror only then), and prints no block;
+* otherwise prints the ``provider_installation`` block (a CLI configuration) that makes
+  ``terraform init`` install ``agora/*`` from MIRROR; ``--cli-config FILE`` also writes it there.
+
+As a module: ``install(provider, version, mirror) -> Path``, ``package_dir(mirror, version)``,
+``cli_config(mirror) -> str``, ``write_cli_config(mirror, path) -> Path`` and
+``is_implied_local_mirror(mirror, home=None) -> bool``. Standard library only.
 """
 
 from __future__ import annotations
@@ -88,6 +95,41 @@ def install(provider: os.PathLike | str, version: str, mirror: os.PathLike | str
     return dest
 
 
+def implied_local_mirror(home: os.PathLike | str | None = None) -> Path:
+    """Terraform's implied local mirror directory: ``HOME/.terraform.d/plugins`` (``HOME`` defaults
+    to ``$HOME``, as Terraform resolves it)."""
+    base = Path(home) if home is not None else Path(os.path.expanduser("~"))
+    return base / ".terraform.d" / "plugins"
+
+
+def is_implied_local_mirror(mirror: os.PathLike | str,
+                            home: os.PathLike | str | None = None) -> bool:
+    """Whether ``mirror`` is :func:`implied_local_mirror` (compared after resolving symlinks, so
+    ``~/.terraform.d/plugins`` given any way counts). With no ``provider_installation`` block in
+    its CLI configuration, ``terraform init`` installs providers found there by itself."""
+    try:
+        return (Path(os.path.expanduser(str(mirror))).resolve()
+                == implied_local_mirror(home).resolve())
+    except (OSError, RuntimeError):
+        return False
+
+
+def active_cli_config_file() -> Optional[Path]:
+    """The CLI configuration file terraform would read now: ``$TF_CLI_CONFIG_FILE`` if set, else
+    ``~/.terraformrc``; None when that file does not exist."""
+    configured = os.environ.get("TF_CLI_CONFIG_FILE")
+    path = Path(configured) if configured else Path(os.path.expanduser("~")) / ".terraformrc"
+    return path if path.is_file() else None
+
+
+def _has_provider_installation(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return re.search(r"^\s*provider_installation\b", text, re.MULTILINE) is not None
+
+
 def _hcl_string(value: str) -> str:
     escaped = value.replace("\\", "\\\\").replace('"', '\\"')
     return f'"{escaped}"'
@@ -136,21 +178,40 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"install_mirror: {err}", file=sys.stderr)
         return 1
     mirror = Path(args.mirror).resolve()
-    config = cli_config(mirror)
     print(f"Installed {SOURCE} {args.version} to {dest}")
-    if args.cli_config:
-        written = write_cli_config(mirror, args.cli_config)
-        print(f"Wrote the CLI configuration to {written.resolve()}")
-        use = f"  export TF_CLI_CONFIG_FILE={written.resolve()}"
+    if is_implied_local_mirror(mirror):
+        print()
+        print(f"{mirror} is Terraform's implied local mirror:")
+        print("`terraform init` finds the provider there with no CLI configuration at all (no")
+        print("~/.terraformrc, no TF_CLI_CONFIG_FILE). A CLI configuration with a")
+        print("provider_installation block turns the implied mirror off.")
+        active = active_cli_config_file()
+        if active is not None and _has_provider_installation(active):
+            print()
+            print(f"Note: {active} has a provider_installation block,")
+            print("so terraform ignores the implied mirror: add this to that block (before its")
+            print("direct {} entry, if any):")
+            print()
+            print(f"  filesystem_mirror {{\n    path    = {_hcl_string(str(mirror))}\n"
+                  f"    include = [{_hcl_string(f'{HOSTNAME}/{NAMESPACE}/*')}]\n  }}")
+        if args.cli_config:
+            written = write_cli_config(mirror, args.cli_config)
+            print(f"Wrote a CLI configuration naming it (--cli-config) to {written.resolve()}")
     else:
-        use = ("  save it to a file and export TF_CLI_CONFIG_FILE=<that file>,\n"
-               "  or add it to ~/.terraformrc (the default CLI configuration file)")
-    print()
-    print("CLI configuration:")
-    print()
-    print(config)
-    print("To use it:")
-    print(use)
+        config = cli_config(mirror)
+        if args.cli_config:
+            written = write_cli_config(mirror, args.cli_config)
+            print(f"Wrote the CLI configuration to {written.resolve()}")
+            use = f"  export TF_CLI_CONFIG_FILE={written.resolve()}"
+        else:
+            use = ("  save it to a file and export TF_CLI_CONFIG_FILE=<that file>,\n"
+                   "  or add it to ~/.terraformrc (the default CLI configuration file)")
+        print()
+        print("CLI configuration:")
+        print()
+        print(config)
+        print("To use it:")
+        print(use)
     print()
     print('Then, in a configuration with  agora = { source = "agora/agora" }  run:')
     print("  terraform init")

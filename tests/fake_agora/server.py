@@ -77,6 +77,7 @@ import copy
 import http.server
 import json
 import os
+import re
 import signal
 import socket
 import socketserver
@@ -204,6 +205,12 @@ class _Rule:
         return out
 
 
+# A host name (labels of letters, digits and hyphens; a leading "*." wildcard allowed): nothing that
+# could end the openssl extension line or add another entry.
+_DNS_NAME_RE = re.compile(r"(?:\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                          r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*")
+
+
 @dataclass(frozen=True)
 class TlsFiles:
     """PEM files made by :func:`generate_test_certificates`."""
@@ -213,14 +220,25 @@ class TlsFiles:
     server_key: Path
 
 
-def generate_test_certificates(directory: os.PathLike | str) -> TlsFiles:
+def generate_test_certificates(directory: os.PathLike | str,
+                               dns_names: Sequence[str] = ()) -> TlsFiles:
     """Creates a throw-away CA and a server certificate for 127.0.0.1 and localhost.
+
+    ``dns_names`` adds more DNS subject alternative names to the server certificate (e.g.
+    ``["ncs.agora.test"]``, for a client that reaches the fake by a host name mapped to 127.0.0.1
+    in its /etc/hosts). Raises ValueError for a name that is not a plain DNS name.
 
     Uses the ``openssl`` command line (P-256 keys, valid for 2 days). The CA certificate is what a
     client must trust (``ca_cert_file``, ``SSL_CERT_FILE``); the server pair goes to
     :class:`FakeAgora` (``tls_cert``/``tls_key``). Raises ``subprocess.CalledProcessError`` with
     openssl's output when a step fails.
     """
+    if isinstance(dns_names, str):
+        raise TypeError("dns_names must be a sequence of names, not a string")
+    for name in dns_names:
+        if not isinstance(name, str) or not _DNS_NAME_RE.fullmatch(name):
+            raise ValueError(f"not a DNS name for a certificate: {name!r}")
+    alt_names = ", ".join(["IP:127.0.0.1", "DNS:localhost", *(f"DNS:{n}" for n in dns_names)])
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     ca_key, ca_cert = out / "ca.key", out / "ca.pem"
@@ -230,7 +248,7 @@ def generate_test_certificates(directory: os.PathLike | str) -> TlsFiles:
         "basicConstraints = critical, CA:FALSE\n"
         "keyUsage = critical, digitalSignature\n"
         "extendedKeyUsage = serverAuth\n"
-        "subjectAltName = IP:127.0.0.1, DNS:localhost\n",
+        f"subjectAltName = {alt_names}\n",
         encoding="ascii")
     ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
     steps = [

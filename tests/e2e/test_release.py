@@ -1,0 +1,368 @@
+"""End-to-end tests of ``make release`` (scripts/release.py) and of installing what it writes.
+
+Each class builds its dist ONCE with the real command, ``make -C <repo> release
+BUILD_DIR=$AGORA_BUILD_DIR DIST=<temp>`` (the build step is a no-op on a built tree), unsigned or
+signed by a throw-away GPG key. Then real terraform installs that dist from loopback HTTPS servers
+(provider_registry.py): through the provider network mirror protocol, and through the provider
+registry protocol with the signed SHA256SUMS; a plan against the fake Agora proves the installed
+binary runs. Terraform trusts the test CA through SSL_CERT_FILE; nothing leaves 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import zipfile
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+import harness
+import provider_registry
+
+VERSION = harness.provider_version()
+NAME = f"terraform-provider-agora_{VERSION}"
+ZIP, MANIFEST = f"{NAME}_linux_amd64.zip", f"{NAME}_manifest.json"
+SUMS, SIG = f"{NAME}_SHA256SUMS", f"{NAME}_SHA256SUMS.sig"
+ENTRY = f"terraform-provider-agora_v{VERSION}"
+EXPECTED_MANIFEST = {"version": 1, "metadata": {"protocol_versions": ["6.0"]}}
+RELEASE_SCRIPT = harness.REPO_ROOT / "scripts" / "release.py"
+CUSTOMER_ID, CUSTOMER_SECRET = "release-e2e-customer", "release-e2e-secret"
+UNSIGNED_NOTICE = re.compile(rf"^release: notice: {re.escape(SUMS)} is unsigned .*GPG_FINGERPRINT")
+
+
+def release_binary() -> Path:
+    """``$AGORA_BUILD_DIR/release/terraform-provider-agora_vVERSION``, what make release packs."""
+    build_dir = os.environ.get("AGORA_BUILD_DIR")
+    if not build_dir:
+        raise RuntimeError("AGORA_BUILD_DIR is not set (ctest sets it to the CMake build dir)")
+    return Path(build_dir).resolve() / "release" / ENTRY
+
+
+def base_env(**overrides: str) -> Dict[str, str]:
+    """This process's environment without make's job server, GnuPG or signing settings."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "GPG_FINGERPRINT", "GNUPGHOME")}
+    env.update(overrides)
+    return env
+
+
+def run(command: List[Any], env: Dict[str, str], **kw: Any) -> subprocess.CompletedProcess:
+    kw.setdefault("stdin", None if "input" in kw else subprocess.DEVNULL)
+    return subprocess.run([str(c) for c in command], env=env, capture_output=True, text=True,
+                          timeout=600, **kw)
+
+
+def make_release(dist: Path, **env: str) -> subprocess.CompletedProcess:
+    return run(["make", "-C", harness.REPO_ROOT, "release",
+                f"BUILD_DIR={release_binary().parent.parent}", f"DIST={dist}"], base_env(**env))
+
+
+def release_script(binary: Path, out: Path, *args: Any, **env: str) -> subprocess.CompletedProcess:
+    return run([sys.executable, RELEASE_SCRIPT, "--binary", binary, "--version", VERSION,
+                "--out", out, *args], base_env(**env))
+
+
+def describe(result: subprocess.CompletedProcess) -> str:
+    return (f"$ {' '.join(result.args)} -> exit {result.returncode}\n--- stdout ---\n"
+            f"{result.stdout}\n--- stderr ---\n{result.stderr}")
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_sums(path: Path) -> Dict[str, str]:
+    """``{file name: sha256}`` from a SHA256SUMS file; every line must be ``<hex>  <name>``."""
+    lines = path.read_text(encoding="ascii").splitlines()
+    pairs = [re.fullmatch(r"([0-9a-f]{64})  (\S+)", line) for line in lines]
+    if not all(pairs):
+        raise AssertionError(f"malformed {path.name}:\n{path.read_text()}")
+    return {m.group(2): m.group(1) for m in pairs}
+
+
+@functools.lru_cache(maxsize=None)
+def tls() -> harness.TlsFiles:
+    return harness.generate_test_certificates(harness.make_temp_dir("release-tls"))
+
+
+class InstallMixin(unittest.TestCase):
+    """terraform init from a provider_registry server, then a plan against the fake Agora."""
+
+    def init(self, cli_config: str) -> Tuple[harness.Workdir, harness.TerraformResult]:
+        workdir = harness.Workdir("release-install")
+        self.addCleanup(workdir.cleanup)
+        config_file = workdir.root / "terraform.rc"
+        config_file.write_text(cli_config, encoding="utf-8")
+        workdir.env["TF_CLI_CONFIG_FILE"] = str(config_file)
+        workdir.write_main_tf(harness.required_providers_block())
+        return workdir, self.terraform(workdir, "init", "-no-color", "-input=false")
+
+    def terraform(self, workdir: harness.Workdir, *args: str) -> harness.TerraformResult:
+        env = harness.clean_env(workdir.home, {"SSL_CERT_FILE": str(tls().ca_cert)},
+                                cli_config_file=Path(workdir.env["TF_CLI_CONFIG_FILE"]))
+        return harness.run_terraform(args, cwd=workdir.path, env=env)
+
+    def lock_hashes(self, workdir: harness.Workdir) -> List[str]:
+        text = (workdir.path / ".terraform.lock.hcl").read_text(encoding="utf-8")
+        self.assertIn('provider "registry.terraform.io/agora/agora"', text)
+        self.assertRegex(text, rf'version\s*=\s*"{re.escape(VERSION)}"')
+        return sorted(re.findall(r'"((?:h1|zh):[^"]+)"', text))
+
+    def installed_binary(self, workdir: harness.Workdir) -> Path:
+        return (workdir.path / ".terraform" / "providers" / "registry.terraform.io" / "agora"
+                / "agora" / VERSION / "linux_amd64" / ENTRY)
+
+    def assert_plan_uses_fake(self, workdir: harness.Workdir) -> None:
+        fake = harness.start_fake(self, customer_id=CUSTOMER_ID, customer_secret=CUSTOMER_SECRET)
+        provider = {"endpoints": [fake.url], "customer_id": CUSTOMER_ID,
+                    "customer_secret": CUSTOMER_SECRET}
+        workdir.write_main_tf(harness.required_providers_block()
+                              + harness.hcl_block('provider "agora"', provider)
+                              + 'data "agora_ncs_ips" "ncs" {}\n'
+                              + 'output "ips" {\n'
+                              + '  value = data.agora_ncs_ips.ncs.ip_addresses\n}\n')
+        result = self.terraform(workdir, "plan", "-no-color", "-input=false")
+        self.assertEqual(result.returncode, 0, result.describe())
+        for ip in set(fake.ips):
+            self.assertIn(f'"{ip}"', result.stdout, result.describe())
+        self.assertGreaterEqual(fake.request_count(), 1, "the installed provider asked the fake")
+
+
+class UnsignedReleaseTest(InstallMixin):
+    dist: Path
+    made: subprocess.CompletedProcess
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.dist = harness.make_temp_dir("dist") / "dist"  # make release must create it.
+        cls.made = make_release(cls.dist)
+        if cls.made.returncode != 0:
+            raise AssertionError("make release failed\n" + describe(cls.made))
+
+    def test_dist_is_the_registry_release_format(self) -> None:
+        self.assertEqual(sorted(os.listdir(self.dist)), sorted([ZIP, MANIFEST, SUMS]))
+        with zipfile.ZipFile(self.dist / ZIP) as archive:
+            self.assertEqual(archive.namelist(), [ENTRY])
+            info = archive.getinfo(ENTRY)
+            self.assertEqual(info.create_system, 3, "Unix attributes")
+            self.assertEqual(info.external_attr >> 16, 0o100755, oct(info.external_attr >> 16))
+            self.assertEqual(info.compress_type, zipfile.ZIP_DEFLATED)
+            self.assertEqual(info.extra, b"")
+            self.assertTrue(archive.read(ENTRY) == release_binary().read_bytes(),
+                            f"the zip's entry differs from {release_binary()}")
+        self.assertEqual(json.loads((self.dist / MANIFEST).read_text()), EXPECTED_MANIFEST)
+        self.assertEqual((self.dist / SUMS).read_text(),
+                         "".join(f"{sha256(self.dist / name)}  {name}\n"
+                                 for name in sorted([ZIP, MANIFEST])))
+        for name in (ZIP, MANIFEST, SUMS):
+            self.assertIn(f"release: wrote {self.dist / name}", self.made.stdout)
+        notices = [line for line in self.made.stderr.splitlines() if "unsigned" in line]
+        self.assertEqual(len(notices), 1, describe(self.made))
+        self.assertRegex(notices[0], UNSIGNED_NOTICE)
+
+    def test_zip_is_reproducible(self) -> None:
+        work = harness.make_temp_dir("repro")
+        copy = work / "elsewhere" / "provider-copy"
+        copy.parent.mkdir()
+        shutil.copyfile(release_binary(), copy)
+        os.chmod(copy, 0o700)
+        os.utime(copy, (1_000_000_000, 1_000_000_000))
+        if os.geteuid() == 0:
+            os.chown(copy, 65534, 65534)
+        first = release_script(release_binary(), work / "one")
+        time.sleep(2.5)  # Zip times have a 2 s resolution: "now" would differ by now.
+        second = release_script(copy, work / "two" / "nested")
+        for result in (first, second):
+            self.assertEqual(result.returncode, 0, describe(result))
+        for name in (ZIP, SUMS):
+            reference = (self.dist / name).read_bytes()
+            self.assertTrue((work / "one" / name).read_bytes() == reference, name)
+            self.assertTrue((work / "two" / "nested" / name).read_bytes() == reference, name)
+
+    def test_entry_time_comes_from_epoch_then_source_date_epoch(self) -> None:
+        work = harness.make_temp_dir("epoch")
+        cases = [  # (arguments, environment, expected entry time)
+            ((), {"SOURCE_DATE_EPOCH": "1700000000"}, (2023, 11, 14, 22, 13, 20)),
+            (("--epoch", "1234567890"), {"SOURCE_DATE_EPOCH": "1700000000"},
+             (2009, 2, 13, 23, 31, 30)),
+            (("--epoch", "0"), {}, (1980, 1, 1, 0, 0, 0)),
+        ]
+        for number, (args, env, expected) in enumerate(cases):
+            with self.subTest(args=args, env=env):
+                result = release_script(release_binary(), work / str(number), *args, **env)
+                self.assertEqual(result.returncode, 0, describe(result))
+                with zipfile.ZipFile(work / str(number) / ZIP) as archive:
+                    self.assertEqual(archive.getinfo(ENTRY).date_time, expected)
+
+    def test_bad_inputs_fail_clearly_and_write_nothing(self) -> None:
+        work = harness.make_temp_dir("bad")
+        cases = [
+            (work / "missing", VERSION, "provider binary not found"),
+            (work, VERSION, "provider binary not found"),  # A directory.
+            (release_binary(), "0.1", "is not a semantic version"),
+        ]
+        for binary, version, message in cases:
+            with self.subTest(binary=binary, version=version):
+                result = run([sys.executable, RELEASE_SCRIPT, "--binary", binary, "--version",
+                              version, "--out", work / "out"], base_env())
+                self.assertEqual(result.returncode, 1, describe(result))
+                self.assertEqual(len(result.stderr.splitlines()), 1, describe(result))
+                self.assertIn(message, result.stderr)
+                self.assertFalse((work / "out").exists(), "nothing written")
+
+    def test_stale_signature_is_removed(self) -> None:
+        out = harness.make_temp_dir("stale")
+        (out / SIG).write_bytes(b"a signature of some older SHA256SUMS")
+        result = release_script(release_binary(), out)
+        self.assertEqual(result.returncode, 0, describe(result))
+        self.assertEqual(sorted(os.listdir(out)), sorted([ZIP, MANIFEST, SUMS]))
+
+    def test_network_mirror_install(self) -> None:
+        mirror = provider_registry.NetworkMirror(self.dist, tls().server_cert, tls().server_key,
+                                                 VERSION).start()
+        self.addCleanup(mirror.stop)
+        config = ("provider_installation {\n  network_mirror {\n"
+                  f"    url = {harness.hcl_string(mirror.url)}\n  }}\n}}\n")
+        workdir, result = self.init(config)
+        self.assertEqual(result.returncode, 0, result.describe())
+        self.assertIn(f"- Installed agora/agora v{VERSION} (verified checksum)", result.stdout)
+        self.assertEqual(set(mirror.paths()), {mirror.base_path + name for name in
+                                               ("index.json", f"{VERSION}.json", ZIP)})
+        h1 = provider_registry.h1_hash(self.dist / ZIP)
+        self.assertEqual(mirror.hashes, [h1])
+        self.assertEqual(self.lock_hashes(workdir), [h1])
+        self.assertEqual(self.installed_binary(workdir).read_bytes(),
+                         release_binary().read_bytes())
+        self.assert_plan_uses_fake(workdir)
+
+        # The check is real: a mirror advertising another hash gets its package refused.
+        wrong = provider_registry.NetworkMirror(self.dist, tls().server_cert, tls().server_key,
+                                                VERSION, hashes=[h1[:-6] + "AAAAA="]).start()
+        self.addCleanup(wrong.stop)
+        workdir, result = self.init(config.replace(mirror.url, wrong.url))
+        self.assertNotEqual(result.returncode, 0, result.describe())
+        self.assertIn("doesn't match the expected checksum", result.text, result.describe())
+        self.assertFalse(self.installed_binary(workdir).exists())
+
+
+class SignedReleaseTest(InstallMixin):
+    gnupg: Path
+    fingerprint: str
+    key_id: str
+    public_key: str
+    dist: Path
+    made: subprocess.CompletedProcess
+
+    @classmethod
+    def gpg(cls, *args: str, **kw: Any) -> subprocess.CompletedProcess:
+        return run(["gpg", "--batch", *args], base_env(GNUPGHOME=str(cls.gnupg)), **kw)
+
+    @classmethod
+    def new_key(cls, name: str) -> str:
+        """Generates an RSA key without passphrase; returns its fingerprint."""
+        params = ("%no-protection\nKey-Type: RSA\nKey-Length: 2048\nKey-Usage: sign\n"
+                  f"Name-Real: {name}\nName-Email: {name}@example.invalid\nExpire-Date: 0\n"
+                  "%commit\n")
+        generated = cls.gpg("--gen-key", input=params)
+        listed = cls.gpg("--with-colons", "--list-secret-keys", f"{name}@example.invalid")
+        if generated.returncode != 0 or listed.returncode != 0:
+            raise AssertionError(describe(generated) + describe(listed))
+        return re.search(r"^fpr:+([0-9A-F]{40}):", listed.stdout, re.MULTILINE).group(1)
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        # Short path: gpg-agent's socket lives here and socket paths are limited to ~100 bytes.
+        cls.gnupg = Path(tempfile.mkdtemp(prefix="agora-gpg-", dir="/tmp"))
+        cls.addClassCleanup(shutil.rmtree, cls.gnupg, ignore_errors=True)
+        cls.addClassCleanup(run, ["gpgconf", "--kill", "gpg-agent"],
+                            base_env(GNUPGHOME=str(cls.gnupg)))
+        cls.fingerprint = cls.new_key("agora-release-test")
+        cls.key_id = cls.fingerprint[-16:]
+        cls.public_key = cls.gpg("--armor", "--export", cls.fingerprint).stdout
+        cls.dist = harness.make_temp_dir("signed") / "dist"
+        cls.made = make_release(cls.dist, GPG_FINGERPRINT=cls.fingerprint,
+                                GNUPGHOME=str(cls.gnupg))
+        if cls.made.returncode != 0:
+            raise AssertionError("signed make release failed\n" + describe(cls.made))
+
+    def registry(self, dist: Path) -> provider_registry.Registry:
+        server = provider_registry.Registry(dist, tls().server_cert, tls().server_key, VERSION,
+                                            self.public_key, self.key_id).start()
+        self.addCleanup(server.stop)
+        return server
+
+    def init_from(self, server: provider_registry.Registry) -> Any:
+        return self.init('host "registry.terraform.io" {\n  services = {\n'
+                         f'    "providers.v1" = {harness.hcl_string(server.services_url)}\n'
+                         "  }\n}\n")
+
+    def test_signature_verifies_with_gpg(self) -> None:
+        self.assertEqual(sorted(os.listdir(self.dist)), sorted([ZIP, MANIFEST, SUMS, SIG]))
+        self.assertNotIn("unsigned", self.made.stderr)
+        self.assertIn(f"release: wrote {self.dist / SIG}", self.made.stdout)
+        self.assertFalse((self.dist / SIG).read_bytes().startswith(b"-----BEGIN"), "binary")
+        verified = self.gpg("--status-fd", "1", "--verify", self.dist / SIG, self.dist / SUMS)
+        self.assertEqual(verified.returncode, 0, describe(verified))
+        self.assertIn(f"[GNUPG:] VALIDSIG {self.fingerprint} ", verified.stdout)
+        # The signature covers the SHA256SUMS: one more line breaks it.
+        tampered = harness.make_temp_dir("tampered") / SUMS
+        tampered.write_text((self.dist / SUMS).read_text() + f"{'0' * 64}  extra.zip\n")
+        self.assertNotEqual(self.gpg("--verify", self.dist / SIG, tampered).returncode, 0)
+
+    def test_unknown_fingerprint_fails_clearly(self) -> None:
+        dist = harness.make_temp_dir("nokey") / "dist"
+        unknown = "0123456789ABCDEF0123456789ABCDEF01234567"
+        result = make_release(dist, GPG_FINGERPRINT=unknown, GNUPGHOME=str(self.gnupg))
+        self.assertNotEqual(result.returncode, 0, describe(result))
+        self.assertIn(f"release: error: GPG_FINGERPRINT={unknown} names no secret key",
+                      result.stderr)
+        self.assertFalse(dist.exists(), "nothing written")
+
+    def test_registry_install_is_signed_by_the_key(self) -> None:
+        server = self.registry(self.dist)
+        workdir, result = self.init_from(server)
+        self.assertEqual(result.returncode, 0, result.describe())
+        self.assertIn(f"- Installed agora/agora v{VERSION} (self-signed, key ID {self.key_id})",
+                      result.stdout)
+        self.assertNotIn("unauthenticated", result.output)
+        files = {f"/files/{name}" for name in (ZIP, SUMS, SIG)}
+        self.assertTrue(files <= set(server.paths()), server.requests())
+        sums = read_sums(self.dist / SUMS)
+        # Terraform trusts every line of a signed SHA256SUMS: a zh: per line, and the h1: it saw.
+        expected = [provider_registry.h1_hash(self.dist / ZIP)] + [f"zh:{h}" for h in sums.values()]
+        self.assertEqual(self.lock_hashes(workdir), sorted(expected))
+        self.assertIn(f"zh:{sha256(self.dist / ZIP)}", expected)
+        self.assert_plan_uses_fake(workdir)
+
+    def test_registry_refuses_a_bad_signature(self) -> None:
+        other = self.new_key("agora-release-other")
+        cases = {"signed by another key": "authentication signature from unknown issuer",
+                 "tampered SHA256SUMS": "invalid signature"}
+        for case, message in cases.items():
+            with self.subTest(case):
+                dist = harness.make_temp_dir("badsig") / "dist"
+                shutil.copytree(self.dist, dist)
+                if case == "signed by another key":
+                    signed = self.gpg("--yes", "--local-user", other, "--output", dist / SIG,
+                                      "--detach-sign", dist / SUMS)
+                    self.assertEqual(signed.returncode, 0, describe(signed))
+                else:
+                    with (dist / SUMS).open("a") as sums:
+                        sums.write(f"{'0' * 64}  {NAME}_darwin_arm64.zip\n")
+                workdir, result = self.init_from(self.registry(dist))
+                self.assertNotEqual(result.returncode, 0, result.describe())
+                self.assertIn(message, result.text, result.describe())
+                self.assertFalse(self.installed_binary(workdir).exists())
+
+
+if __name__ == "__main__":
+    unittest.main()
