@@ -15,7 +15,8 @@ writes ``MIRROR/registry.terraform.io/agora/agora/VERSION/OS_ARCH/terraform-prov
   ``terraform init`` install ``agora/*`` from MIRROR; ``--cli-config FILE`` also writes it there.
 
 As a module: ``install(provider, version, mirror) -> Path``, ``package_dir(mirror, version)``,
-``cli_config(mirror) -> str``, ``write_cli_config(mirror, path) -> Path`` and
+``cli_config(mirror) -> str`` (``provider_installation(path) -> str`` for a path taken as it is,
+e.g. inside a chroot), ``write_cli_config(mirror, path) -> Path`` and
 ``is_implied_local_mirror(mirror, home=None) -> bool``. Standard library only.
 """
 
@@ -36,8 +37,9 @@ HOSTNAME = "registry.terraform.io"
 NAMESPACE = "agora"
 TYPE = "agora"
 SOURCE = f"{HOSTNAME}/{NAMESPACE}/{TYPE}"
+_INCLUDE = f"{HOSTNAME}/{NAMESPACE}/*"  # What the CLI configuration installs from the mirror.
 
-_VERSION_RE = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+VERSION_RE = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 _OS = {"linux": "linux", "darwin": "darwin", "freebsd": "freebsd", "windows": "windows"}
 _ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64",
          "i386": "386", "i686": "386", "armv7l": "arm"}
@@ -72,7 +74,7 @@ def install(provider: os.PathLike | str, version: str, mirror: os.PathLike | str
     replacing the binary with a different build, run ``terraform init -upgrade`` in existing
     working directories.
     """
-    if not _VERSION_RE.match(version):
+    if not VERSION_RE.match(version):
         raise ValueError(f"version {version!r} is not a semantic version like 0.1.0")
     source = Path(provider)
     if not source.is_file():
@@ -135,22 +137,30 @@ def _hcl_string(value: str) -> str:
     return f'"{escaped}"'
 
 
+def _filesystem_mirror_entry(path: str) -> str:
+    """The ``filesystem_mirror`` entry (indented for a ``provider_installation`` block) that
+    installs ``agora/*`` from the mirror directory ``path``."""
+    return ("  filesystem_mirror {\n"
+            f"    path    = {_hcl_string(path)}\n"
+            f"    include = [{_hcl_string(_INCLUDE)}]\n"
+            "  }\n")
+
+
+def provider_installation(path: str) -> str:
+    """The ``provider_installation`` block that installs ``agora/*`` from the mirror directory
+    ``path``, taken as it is, and everything else as usual."""
+    return ("provider_installation {\n"
+            + _filesystem_mirror_entry(path)
+            + "  direct {\n"
+            f"    exclude = [{_hcl_string(_INCLUDE)}]\n"
+            "  }\n"
+            "}\n")
+
+
 def cli_config(mirror: os.PathLike | str) -> str:
     """The CLI configuration (``TF_CLI_CONFIG_FILE`` / ``~/.terraformrc``) that installs
-    ``agora/*`` from ``mirror`` and everything else as usual."""
-    path = str(Path(mirror).resolve())
-    pattern = f"{HOSTNAME}/{NAMESPACE}/*"
-    return (
-        "provider_installation {\n"
-        "  filesystem_mirror {\n"
-        f"    path    = {_hcl_string(path)}\n"
-        f"    include = [{_hcl_string(pattern)}]\n"
-        "  }\n"
-        "  direct {\n"
-        f"    exclude = [{_hcl_string(pattern)}]\n"
-        "  }\n"
-        "}\n"
-    )
+    ``agora/*`` from ``mirror`` (resolved) and everything else as usual."""
+    return provider_installation(str(Path(mirror).resolve()))
 
 
 def write_cli_config(mirror: os.PathLike | str, path: os.PathLike | str) -> Path:
@@ -192,8 +202,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             print("so terraform ignores the implied mirror: add this to that block (before its")
             print("direct {} entry, if any):")
             print()
-            print(f"  filesystem_mirror {{\n    path    = {_hcl_string(str(mirror))}\n"
-                  f"    include = [{_hcl_string(f'{HOSTNAME}/{NAMESPACE}/*')}]\n  }}")
+            print(_filesystem_mirror_entry(str(mirror)), end="")
         if args.cli_config:
             written = write_cli_config(mirror, args.cli_config)
             print(f"Wrote a CLI configuration naming it (--cli-config) to {written.resolve()}")

@@ -17,7 +17,8 @@ The zip is reproducible: the same binary gives the same bytes whatever its mtime
 the output directory or the time of day. Its entry's timestamp is ``--epoch``, else
 ``SOURCE_DATE_EPOCH``, else the commit time of this repository's HEAD (never before 1980-01-01);
 no extra fields, deflate level 9. Every file is written under a temporary name and renamed into
-place, so a failed run never leaves a half-written file. Standard library only.
+place, so a failed run never leaves a half-written file. Standard library only (and
+install_mirror.py beside it, for the provider's type, its version rule and the binary's name).
 """
 
 from __future__ import annotations
@@ -37,12 +38,12 @@ import zipfile
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-TYPE = "agora"
+from install_mirror import TYPE, VERSION_RE, binary_name
+
 MANIFEST = '{"version":1,"metadata":{"protocol_versions":["6.0"]}}\n'
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can hold.
 COMPRESS_LEVEL = 9
-_VERSION_RE = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 _ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}
 
 
@@ -123,7 +124,7 @@ def sha256_file(path: Path) -> str:
 def release(binary: Path, version: str, out: Path, epoch: Optional[int] = None,
             os_arch: Optional[str] = None) -> Tuple[List[Path], bool]:
     """Writes the release files into ``out``; returns (paths written, signed?)."""
-    if not _VERSION_RE.match(version):
+    if not VERSION_RE.match(version):
         raise ReleaseError(f"version {version!r} is not a semantic version like 0.1.0")
     if not binary.is_file():
         raise ReleaseError(f"provider binary not found (or not a file): {binary}")
@@ -144,7 +145,7 @@ def release(binary: Path, version: str, out: Path, epoch: Optional[int] = None,
     try:
         for path in (zip_path, manifest_path, sums_path) + ((sig_path,) if fingerprint else ()):
             temps[path] = _temp_in(out, path.name)
-        write_zip(temps[zip_path], binary, f"terraform-provider-{TYPE}_v{version}", epoch)
+        write_zip(temps[zip_path], binary, binary_name(version), epoch)
         temps[manifest_path].write_text(MANIFEST, encoding="ascii")
         _fsync(temps[manifest_path])
         sums = "".join(f"{sha256_file(temps[p])}  {p.name}\n"

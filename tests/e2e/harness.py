@@ -23,9 +23,7 @@ import atexit
 import functools
 import json
 import os
-import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -34,6 +32,14 @@ import unittest
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from processes import run_in_session, with_overrides
+from processes import (  # noqa: F401  (re-exported for the tests)
+    CommandResult as TerraformResult,
+    CommandTimeout as TerraformTimeout,
+    kill_group as _kill_group,
+    normalize_output,
+)
 
 E2E_DIR = Path(__file__).resolve().parent
 TESTS_DIR = E2E_DIR.parent
@@ -154,75 +160,16 @@ def provider_mirror() -> Mirror:
         return _mirror
 
 
+def unpacked_provider(workdir: Path, version: Optional[str] = None) -> Path:
+    """The provider binary ``terraform init`` unpacked (or linked) in the working directory
+    ``workdir``: ``.terraform/providers/SOURCE/VERSION/OS_ARCH/terraform-provider-agora_vVERSION``,
+    for the version under test by default."""
+    version = version or provider_version()
+    return (workdir / ".terraform" / "providers" / PROVIDER_SOURCE / version
+            / install_mirror.platform_dir() / install_mirror.binary_name(version))
+
+
 # --- running terraform -----------------------------------------------------------------------------
-
-class TerraformResult(tuple):
-    """``(returncode, stdout, stderr)`` of one terraform run, plus helpers.
-
-    Unpacks like a 3-tuple: ``rc, out, err = workdir.apply()``.
-    """
-
-    command: List[str]
-
-    def __new__(cls, returncode: int, stdout: str, stderr: str,
-                command: Sequence[str] = ()) -> "TerraformResult":
-        self = super().__new__(cls, (returncode, stdout, stderr))
-        self.command = list(command)
-        return self
-
-    @property
-    def returncode(self) -> int:
-        return self[0]
-
-    @property
-    def stdout(self) -> str:
-        return self[1]
-
-    @property
-    def stderr(self) -> str:
-        return self[2]
-
-    @property
-    def ok(self) -> bool:
-        return self[0] == 0
-
-    @property
-    def output(self) -> str:
-        """stdout and stderr, concatenated."""
-        return f"{self[1]}\n{self[2]}"
-
-    @property
-    def text(self) -> str:
-        """:func:`normalize_output` of stdout+stderr: diagnostics unwrapped onto single lines."""
-        return normalize_output(self.output)
-
-    def json(self) -> Any:
-        """stdout parsed as JSON (None when stdout is blank)."""
-        return json.loads(self[1]) if self[1].strip() else None
-
-    def describe(self) -> str:
-        """For assertion messages: the command, exit status and both streams."""
-        return (f"$ {' '.join(self.command)}  -> exit {self[0]}\n"
-                f"--- stdout ---\n{self[1]}\n--- stderr ---\n{self[2]}")
-
-
-class TerraformTimeout(AssertionError):
-    pass
-
-
-_BOX_PREFIX = re.compile(r"^\s*[│╷╵]\s?", re.MULTILINE)
-_SPACES = re.compile(r"\s+")
-
-
-def normalize_output(text: str) -> str:
-    """Undoes terraform's diagnostic layout for substring assertions.
-
-    Terraform word-wraps diagnostic details at ~78 columns (only at spaces) and prefixes each line
-    with a box character. This strips those prefixes and collapses all whitespace (newlines
-    included) to single spaces, so a phrase split over two lines matches again. Tokens without
-    spaces (URLs, request IDs, addresses) are never split by terraform."""
-    return _SPACES.sub(" ", _BOX_PREFIX.sub("", text)).strip()
-
 
 def clean_env(home: Path, extra: Optional[Mapping[str, Optional[str]]] = None,
               cli_config_file: Optional[Path] = None) -> Dict[str, str]:
@@ -237,7 +184,7 @@ def clean_env(home: Path, extra: Optional[Mapping[str, Optional[str]]] = None,
         cli_config_file = provider_mirror().cli_config_file
     path = os.pathsep.join(dict.fromkeys([os.path.dirname(terraform_binary()),
                                           *SYSTEM_PATH.split(os.pathsep)]))
-    env = {
+    return with_overrides({
         "PATH": path,
         "HOME": str(home),
         "TMPDIR": tempfile.gettempdir(),
@@ -245,20 +192,7 @@ def clean_env(home: Path, extra: Optional[Mapping[str, Optional[str]]] = None,
         "TF_CLI_CONFIG_FILE": str(cli_config_file),
         "TF_IN_AUTOMATION": "1",
         "CHECKPOINT_DISABLE": "1",
-    }
-    for key, value in (extra or {}).items():
-        if value is None:
-            env.pop(key, None)
-        else:
-            env[key] = str(value)
-    return env
-
-
-def _kill_group(pgid: int, sig: int) -> None:
-    try:
-        os.killpg(pgid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
+    }, extra)
 
 
 _LOOPBACK_RESOLV_CONF = "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n"
@@ -286,37 +220,13 @@ def _loopback_dns_prefix() -> Tuple[str, ...]:
 
 def run_terraform(args: Sequence[str], *, cwd: Path, env: Mapping[str, str],
                   timeout: float = TERRAFORM_TIMEOUT, capture: bool = True) -> TerraformResult:
-    """Runs ``terraform ARGS`` in ``cwd`` with exactly ``env``; stdin is /dev/null.
-
-    With ``capture`` the output is returned; without, it goes to this process's stdout/stderr
-    (for the demo) and the result's streams are empty. The process runs in its own session; on
-    timeout (raises :class:`TerraformTimeout` with the output so far) or KeyboardInterrupt the
-    whole group is killed, and any provider process left behind after a normal exit is killed too.
-    """
-    command = [*_loopback_dns_prefix(), terraform_binary(), *args]
-    pipe = subprocess.PIPE if capture else None
-    proc = subprocess.Popen(command, cwd=str(cwd), env=dict(env), stdin=subprocess.DEVNULL,
-                            stdout=pipe, stderr=pipe, text=True, encoding="utf-8",
-                            errors="replace", start_new_session=True)
-    try:
-        stdout, stderr = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(proc.pid, signal.SIGKILL)
-        stdout, stderr = proc.communicate()
-        raise TerraformTimeout(
-            f"terraform {' '.join(args)} did not finish within {timeout:.0f} s\n"
-            + TerraformResult(-9, stdout or "", stderr or "", command).describe())
-    except BaseException:
-        _kill_group(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
-        _kill_group(proc.pid, signal.SIGKILL)
-        proc.wait()
-        raise
-    _kill_group(proc.pid, signal.SIGKILL)  # Stragglers of the session, if any.
-    return TerraformResult(proc.returncode, stdout or "", stderr or "", command)
+    """Runs ``terraform ARGS`` in ``cwd`` with exactly ``env`` (stdin /dev/null, DNS on loopback)
+    through :func:`processes.run_in_session`: in a session of its own, the whole group (provider
+    processes included) killed on timeout (:class:`TerraformTimeout`), on KeyboardInterrupt and
+    after a normal exit. With ``capture`` the output is returned; without, it goes to this
+    process's stdout/stderr (for the demo) and the result's streams are empty."""
+    return run_in_session([*_loopback_dns_prefix(), terraform_binary(), *args], cwd=cwd, env=env,
+                          timeout=timeout, capture=capture, label=f"terraform {' '.join(args)}")
 
 
 def start_terraform(workdir: "Workdir", *args: str) -> subprocess.Popen:
@@ -373,6 +283,16 @@ def required_providers_block(version: Optional[str] = None) -> str:
         "  }\n"
         "}\n"
     )
+
+
+def ncs_ips_config(provider: Mapping[str, Any]) -> str:
+    """main.tf: agora/agora pinned (:func:`required_providers_block`), the provider block with
+    the arguments ``provider``, the data source ``agora_ncs_ips.ncs`` and its addresses as the
+    output ``ip_addresses``."""
+    return (required_providers_block()
+            + "\n" + hcl_block('provider "agora"', provider)
+            + '\ndata "agora_ncs_ips" "ncs" {}\n'
+            + '\noutput "ip_addresses" {\n  value = data.agora_ncs_ips.ncs.ip_addresses\n}\n')
 
 
 # --- working directories ---------------------------------------------------------------------------

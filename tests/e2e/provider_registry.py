@@ -41,14 +41,18 @@ Route = Tuple[str, bytes]  # (Content-Type, body)
 NOT_FOUND: Route = ("text/plain", b"not found\n")
 
 
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file, in hex (as in a SHA256SUMS file and a registry's ``shasum``)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def h1_hash(zip_path: Path) -> str:
-    """The ``h1:`` hash Terraform records for a provider package: Go's dirhash Hash1 of the zip's
-    files, i.e. base64 (standard, padded) of the SHA-256 of the lines
-    ``"<sha256 hex of the file>  <path in the package>\\n"``, sorted by path."""
+    """The ``h1:`` hash Terraform records for a provider package zip (Go's dirhash.HashZip with
+    Hash1): base64 (standard, padded) of the SHA-256 of the lines
+    ``"<sha256 hex of the entry>  <name of the entry>\\n"`` of all its entries, sorted by name."""
     with zipfile.ZipFile(zip_path) as archive:
-        lines = [f"{hashlib.sha256(archive.read(info)).hexdigest()}  {info.filename}\n"
-                 for info in sorted(archive.infolist(), key=lambda i: i.filename)
-                 if not info.is_dir()]
+        lines = [f"{hashlib.sha256(archive.read(name)).hexdigest()}  {name}\n"
+                 for name in sorted(archive.namelist())]
     digest = hashlib.sha256("".join(lines).encode("utf-8")).digest()
     return "h1:" + base64.b64encode(digest).decode("ascii")
 
@@ -232,7 +236,7 @@ class Registry(_ProviderServer):
             "download_url": file_url[files[0]],
             "shasums_url": file_url[files[1]],
             "shasums_signature_url": file_url[files[2]],
-            "shasum": hashlib.sha256(self.file(self.zip_name)).hexdigest(),
+            "shasum": sha256_file(self.dist / self.zip_name),
             "signing_keys": {"gpg_public_keys": [{
                 "key_id": self.key_id,
                 "ascii_armor": self.public_key,

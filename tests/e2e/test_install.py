@@ -3,18 +3,16 @@ mirror (``$HOME/.terraform.d/plugins``) and ``terraform init`` then finds it wit
 configuration at all; ``MIRROR=<dir>`` installs into an explicit filesystem mirror whose printed
 CLI configuration makes ``terraform init`` work.
 
-``make`` runs with ``BUILD_DIR=$AGORA_BUILD_DIR`` (set by ctest) and ``HOME`` pointing at a fresh
-temporary directory, in an environment built from scratch; its ``build`` prerequisite is a no-op
-there (the tests run after the build). Terraform runs through :mod:`harness` (loopback DNS only,
+``make`` runs through :mod:`make_targets` with ``BUILD_DIR=$AGORA_BUILD_DIR`` (set by ctest) and
+``HOME`` pointing at a fresh temporary directory, in an environment built from scratch; its
+``build`` prerequisite is a no-op there (the tests run after the build). Terraform runs through :mod:`harness` (loopback DNS only,
 a fake Agora API on 127.0.0.1).
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
 import re
-import signal
 import stat
 import subprocess
 import sys
@@ -24,67 +22,11 @@ from typing import Dict, Optional
 
 import harness
 import install_mirror
+from make_targets import release_binary, run_make, scratch_env
+from processes import CommandResult
 
 CUSTOMER_ID = "e2e-install-7d2"
 CUSTOMER_SECRET = "install-S3CRET-never-shown"
-MAKE_TIMEOUT = 900.0
-
-
-def build_dir() -> Path:
-    """The CMake build directory ``make`` uses: ``AGORA_BUILD_DIR`` (ctest sets it), else
-    ``<repo>/build``."""
-    configured = os.environ.get("AGORA_BUILD_DIR")
-    return Path(configured).resolve() if configured else harness.REPO_ROOT / "build"
-
-
-def release_binary() -> Path:
-    """``BUILD_DIR/release/terraform-provider-agora_vVERSION``: what ``make install`` installs."""
-    version = harness.provider_version()
-    return build_dir() / "release" / install_mirror.binary_name(version)
-
-
-def make_env(home: Path) -> Dict[str, str]:
-    """make's whole environment: the system PATH (plus terraform's directory, which ``make deps``
-    checks), HOME and LANG. Nothing else leaks in: no MIRROR, no MAKEFLAGS of an outer make, no
-    TF_CLI_CONFIG_FILE."""
-    path = os.pathsep.join(dict.fromkeys([os.path.dirname(harness.terraform_binary()),
-                                          *harness.SYSTEM_PATH.split(os.pathsep)]))
-    return {"PATH": path, "HOME": str(home), "LANG": "C.UTF-8"}
-
-
-def run_make(target: str, home: Path, **variables: str) -> subprocess.CompletedProcess:
-    """``make -C <repo> TARGET BUILD_DIR=... NAME=VALUE...`` with HOME=``home``; output captured.
-
-    Every target runs ``cmake --build BUILD_DIR`` first (a no-op after the build). Test modules
-    run in parallel under ``ctest -j``, so the runs of this process and of other test processes
-    using this helper are serialised with an exclusive flock(2) on the build directory itself
-    (nothing is written there for the lock). The whole process group is killed on timeout."""
-    directory = build_dir()
-    command = ["make", "--no-print-directory", "-C", str(harness.REPO_ROOT), target,
-               f"BUILD_DIR={directory}", *(f"{k}={v}" for k, v in variables.items())]
-    lock = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        proc = subprocess.Popen(command, env=make_env(home), stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                start_new_session=True)
-        try:
-            stdout, stderr = proc.communicate(timeout=MAKE_TIMEOUT)
-        except BaseException:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            proc.communicate()
-            raise
-    finally:
-        os.close(lock)  # Releases the lock.
-    return subprocess.CompletedProcess(command, proc.returncode, stdout, stderr)
-
-
-def describe(result: subprocess.CompletedProcess) -> str:
-    return (f"$ {' '.join(result.args)}  -> exit {result.returncode}\n"
-            f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}")
 
 
 _PROVIDER_INSTALLATION_RE = re.compile(r"^provider_installation \{\n.*?^\}\n", re.S | re.M)
@@ -94,14 +36,6 @@ def printed_cli_config(stdout: str) -> Optional[str]:
     """The ``provider_installation { ... }`` block printed by ``make install``, if any."""
     match = _PROVIDER_INSTALLATION_RE.search(stdout)
     return match.group(0) if match else None
-
-
-def config(endpoint: str) -> str:
-    """main.tf: agora/agora pinned, one endpoint, the data source and its addresses as output."""
-    return (harness.required_providers_block()
-            + "\n" + harness.hcl_block('provider "agora"', {"endpoints": [endpoint]})
-            + '\ndata "agora_ncs_ips" "ncs" {}\n'
-            + '\noutput "ip_addresses" {\n  value = data.agora_ncs_ips.ncs.ip_addresses\n}\n')
 
 
 class MakeInstallTest(unittest.TestCase):
@@ -119,13 +53,13 @@ class MakeInstallTest(unittest.TestCase):
         self.addCleanup(self.workdir.cleanup)
         self.fake = harness.start_fake(self, customer_id=CUSTOMER_ID,
                                        customer_secret=CUSTOMER_SECRET)
-        self.workdir.write_main_tf(config(self.fake.url))
+        self.workdir.write_main_tf(harness.ncs_ips_config({"endpoints": [self.fake.url]}))
 
     # --- helpers ----------------------------------------------------------------------------------
 
-    def make_install(self, **variables: str) -> subprocess.CompletedProcess:
-        result = run_make("install", self.workdir.home, **variables)
-        self.assertEqual(result.returncode, 0, describe(result))
+    def make_install(self, **variables: str) -> CommandResult:
+        result = run_make("install", scratch_env(self.workdir.home), **variables)
+        self.assertEqual(result.returncode, 0, result.describe())
         return result
 
     def assert_installed_copy(self, path: Path) -> None:
@@ -155,12 +89,6 @@ class MakeInstallTest(unittest.TestCase):
         self.assertTrue(requests[0]["auth_ok"], requests[0])
         return init
 
-    def cached_provider(self) -> Path:
-        """Where ``terraform init`` put the provider in the working directory."""
-        return (self.workdir.path / ".terraform" / "providers" / harness.PROVIDER_SOURCE
-                / self.version / install_mirror.platform_dir()
-                / install_mirror.binary_name(self.version))
-
     # --- tests ------------------------------------------------------------------------------------
 
     def test_make_install_needs_no_cli_configuration(self) -> None:
@@ -174,17 +102,18 @@ class MakeInstallTest(unittest.TestCase):
         self.assert_installed_copy(installed)
         self.assertEqual([p.name for p in home.iterdir()], [".terraform.d"],
                          "make install wrote nothing else to HOME")
-        self.assertIn("implied local mirror", result.stdout, describe(result))
-        self.assertIn("no CLI configuration", result.stdout, describe(result))
+        self.assertIn("implied local mirror", result.stdout, result.describe())
+        self.assertIn("no CLI configuration", result.stdout, result.describe())
         self.assertIsNone(printed_cli_config(result.stdout),
                           "no provider_installation block for the implied mirror\n"
-                          + describe(result))
+                          + result.describe())
 
         # No CLI configuration at all: no TF_CLI_CONFIG_FILE, no ~/.terraformrc.
         self.assertFalse((home / ".terraformrc").exists())
         self.init_and_plan({"TF_CLI_CONFIG_FILE": None})
         # init linked the unpacked package from the implied mirror (not some other copy).
-        self.assertEqual(self.cached_provider().resolve(), installed.resolve())
+        self.assertEqual(harness.unpacked_provider(self.workdir.path, self.version).resolve(),
+                         installed.resolve())
 
     def test_make_install_with_mirror_prints_a_cli_configuration_that_works(self) -> None:
         mirror = harness.make_temp_dir("explicit-mirror") / "mirror"
@@ -196,13 +125,14 @@ class MakeInstallTest(unittest.TestCase):
                          "with MIRROR, nothing goes to the implied mirror")
 
         block = printed_cli_config(result.stdout)
-        self.assertIsNotNone(block, "the CLI configuration is printed\n" + describe(result))
+        self.assertIsNotNone(block, "the CLI configuration is printed\n" + result.describe())
         assert block is not None
         self.assertIn(f'path    = "{mirror.resolve()}"', block)
         cli_config = self.workdir.root / "copied.tfrc"
         cli_config.write_text(block, encoding="utf-8")
         self.init_and_plan({"TF_CLI_CONFIG_FILE": str(cli_config)})
-        self.assertEqual(self.cached_provider().resolve(), installed.resolve())
+        self.assertEqual(harness.unpacked_provider(self.workdir.path, self.version).resolve(),
+                         installed.resolve())
 
     def test_install_script_writes_the_cli_configuration_with_cli_config(self) -> None:
         mirror = harness.make_temp_dir("script-mirror") / "mirror"
@@ -210,9 +140,10 @@ class MakeInstallTest(unittest.TestCase):
         command = [sys.executable, str(harness.REPO_ROOT / "scripts" / "install_mirror.py"),
                    "--provider", str(self.binary), "--version", self.version,
                    "--mirror", str(mirror), "--cli-config", str(cli_config)]
-        result = subprocess.run(command, env=make_env(self.workdir.home), capture_output=True,
-                                text=True, timeout=120, stdin=subprocess.DEVNULL)
-        self.assertEqual(result.returncode, 0, describe(result))
+        result = CommandResult.of(subprocess.run(
+            command, env=scratch_env(self.workdir.home), capture_output=True, text=True,
+            timeout=120, stdin=subprocess.DEVNULL))
+        self.assertEqual(result.returncode, 0, result.describe())
         self.assertIn(f"TF_CLI_CONFIG_FILE={cli_config}", result.stdout)
         self.assertEqual(cli_config.read_text(encoding="utf-8"), printed_cli_config(result.stdout))
         self.init_and_plan({"TF_CLI_CONFIG_FILE": str(cli_config)})

@@ -11,7 +11,6 @@ binary runs. Terraform trusts the test CA through SSL_CERT_FILE; nothing leaves 
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import re
@@ -27,6 +26,9 @@ from typing import Any, Dict, List, Tuple
 
 import harness
 import provider_registry
+from make_targets import inherited_env, release_binary, run_make
+from processes import CommandResult
+from provider_registry import sha256_file
 
 VERSION = harness.provider_version()
 NAME = f"terraform-provider-agora_{VERSION}"
@@ -39,45 +41,19 @@ CUSTOMER_ID, CUSTOMER_SECRET = "release-e2e-customer", "release-e2e-secret"
 UNSIGNED_NOTICE = re.compile(rf"^release: notice: {re.escape(SUMS)} is unsigned .*GPG_FINGERPRINT")
 
 
-def release_binary() -> Path:
-    """``$AGORA_BUILD_DIR/release/terraform-provider-agora_vVERSION``, what make release packs."""
-    build_dir = os.environ.get("AGORA_BUILD_DIR")
-    if not build_dir:
-        raise RuntimeError("AGORA_BUILD_DIR is not set (ctest sets it to the CMake build dir)")
-    return Path(build_dir).resolve() / "release" / ENTRY
-
-
-def base_env(**overrides: str) -> Dict[str, str]:
-    """This process's environment without make's job server, GnuPG or signing settings."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "GPG_FINGERPRINT", "GNUPGHOME")}
-    env.update(overrides)
-    return env
-
-
-def run(command: List[Any], env: Dict[str, str], **kw: Any) -> subprocess.CompletedProcess:
+def run(command: List[Any], env: Dict[str, str], **kw: Any) -> CommandResult:
     kw.setdefault("stdin", None if "input" in kw else subprocess.DEVNULL)
-    return subprocess.run([str(c) for c in command], env=env, capture_output=True, text=True,
-                          timeout=600, **kw)
+    return CommandResult.of(subprocess.run([str(c) for c in command], env=env,
+                                           capture_output=True, text=True, timeout=600, **kw))
 
 
-def make_release(dist: Path, **env: str) -> subprocess.CompletedProcess:
-    return run(["make", "-C", harness.REPO_ROOT, "release",
-                f"BUILD_DIR={release_binary().parent.parent}", f"DIST={dist}"], base_env(**env))
+def make_release(dist: Path, **env: str) -> CommandResult:
+    return run_make("release", inherited_env(**env), DIST=str(dist))
 
 
-def release_script(binary: Path, out: Path, *args: Any, **env: str) -> subprocess.CompletedProcess:
+def release_script(binary: Path, out: Path, *args: Any, **env: str) -> CommandResult:
     return run([sys.executable, RELEASE_SCRIPT, "--binary", binary, "--version", VERSION,
-                "--out", out, *args], base_env(**env))
-
-
-def describe(result: subprocess.CompletedProcess) -> str:
-    return (f"$ {' '.join(result.args)} -> exit {result.returncode}\n--- stdout ---\n"
-            f"{result.stdout}\n--- stderr ---\n{result.stderr}")
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+                "--out", out, *args], inherited_env(**env))
 
 
 def read_sums(path: Path) -> Dict[str, str]:
@@ -117,19 +93,11 @@ class InstallMixin(unittest.TestCase):
         self.assertRegex(text, rf'version\s*=\s*"{re.escape(VERSION)}"')
         return sorted(re.findall(r'"((?:h1|zh):[^"]+)"', text))
 
-    def installed_binary(self, workdir: harness.Workdir) -> Path:
-        return (workdir.path / ".terraform" / "providers" / "registry.terraform.io" / "agora"
-                / "agora" / VERSION / "linux_amd64" / ENTRY)
-
     def assert_plan_uses_fake(self, workdir: harness.Workdir) -> None:
         fake = harness.start_fake(self, customer_id=CUSTOMER_ID, customer_secret=CUSTOMER_SECRET)
         provider = {"endpoints": [fake.url], "customer_id": CUSTOMER_ID,
                     "customer_secret": CUSTOMER_SECRET}
-        workdir.write_main_tf(harness.required_providers_block()
-                              + harness.hcl_block('provider "agora"', provider)
-                              + 'data "agora_ncs_ips" "ncs" {}\n'
-                              + 'output "ips" {\n'
-                              + '  value = data.agora_ncs_ips.ncs.ip_addresses\n}\n')
+        workdir.write_main_tf(harness.ncs_ips_config(provider))
         result = self.terraform(workdir, "plan", "-no-color", "-input=false")
         self.assertEqual(result.returncode, 0, result.describe())
         for ip in set(fake.ips):
@@ -139,14 +107,14 @@ class InstallMixin(unittest.TestCase):
 
 class UnsignedReleaseTest(InstallMixin):
     dist: Path
-    made: subprocess.CompletedProcess
+    made: CommandResult
 
     @classmethod
     def setUpClass(cls) -> None:
         cls.dist = harness.make_temp_dir("dist") / "dist"  # make release must create it.
         cls.made = make_release(cls.dist)
         if cls.made.returncode != 0:
-            raise AssertionError("make release failed\n" + describe(cls.made))
+            raise AssertionError("make release failed\n" + cls.made.describe())
 
     def test_dist_is_the_registry_release_format(self) -> None:
         self.assertEqual(sorted(os.listdir(self.dist)), sorted([ZIP, MANIFEST, SUMS]))
@@ -161,12 +129,12 @@ class UnsignedReleaseTest(InstallMixin):
                             f"the zip's entry differs from {release_binary()}")
         self.assertEqual(json.loads((self.dist / MANIFEST).read_text()), EXPECTED_MANIFEST)
         self.assertEqual((self.dist / SUMS).read_text(),
-                         "".join(f"{sha256(self.dist / name)}  {name}\n"
+                         "".join(f"{sha256_file(self.dist / name)}  {name}\n"
                                  for name in sorted([ZIP, MANIFEST])))
         for name in (ZIP, MANIFEST, SUMS):
             self.assertIn(f"release: wrote {self.dist / name}", self.made.stdout)
         notices = [line for line in self.made.stderr.splitlines() if "unsigned" in line]
-        self.assertEqual(len(notices), 1, describe(self.made))
+        self.assertEqual(len(notices), 1, self.made.describe())
         self.assertRegex(notices[0], UNSIGNED_NOTICE)
 
     def test_zip_is_reproducible(self) -> None:
@@ -182,7 +150,7 @@ class UnsignedReleaseTest(InstallMixin):
         time.sleep(2.5)  # Zip times have a 2 s resolution: "now" would differ by now.
         second = release_script(copy, work / "two" / "nested")
         for result in (first, second):
-            self.assertEqual(result.returncode, 0, describe(result))
+            self.assertEqual(result.returncode, 0, result.describe())
         for name in (ZIP, SUMS):
             reference = (self.dist / name).read_bytes()
             self.assertTrue((work / "one" / name).read_bytes() == reference, name)
@@ -199,7 +167,7 @@ class UnsignedReleaseTest(InstallMixin):
         for number, (args, env, expected) in enumerate(cases):
             with self.subTest(args=args, env=env):
                 result = release_script(release_binary(), work / str(number), *args, **env)
-                self.assertEqual(result.returncode, 0, describe(result))
+                self.assertEqual(result.returncode, 0, result.describe())
                 with zipfile.ZipFile(work / str(number) / ZIP) as archive:
                     self.assertEqual(archive.getinfo(ENTRY).date_time, expected)
 
@@ -213,9 +181,9 @@ class UnsignedReleaseTest(InstallMixin):
         for binary, version, message in cases:
             with self.subTest(binary=binary, version=version):
                 result = run([sys.executable, RELEASE_SCRIPT, "--binary", binary, "--version",
-                              version, "--out", work / "out"], base_env())
-                self.assertEqual(result.returncode, 1, describe(result))
-                self.assertEqual(len(result.stderr.splitlines()), 1, describe(result))
+                              version, "--out", work / "out"], inherited_env())
+                self.assertEqual(result.returncode, 1, result.describe())
+                self.assertEqual(len(result.stderr.splitlines()), 1, result.describe())
                 self.assertIn(message, result.stderr)
                 self.assertFalse((work / "out").exists(), "nothing written")
 
@@ -223,7 +191,7 @@ class UnsignedReleaseTest(InstallMixin):
         out = harness.make_temp_dir("stale")
         (out / SIG).write_bytes(b"a signature of some older SHA256SUMS")
         result = release_script(release_binary(), out)
-        self.assertEqual(result.returncode, 0, describe(result))
+        self.assertEqual(result.returncode, 0, result.describe())
         self.assertEqual(sorted(os.listdir(out)), sorted([ZIP, MANIFEST, SUMS]))
 
     def test_network_mirror_install(self) -> None:
@@ -240,7 +208,7 @@ class UnsignedReleaseTest(InstallMixin):
         h1 = provider_registry.h1_hash(self.dist / ZIP)
         self.assertEqual(mirror.hashes, [h1])
         self.assertEqual(self.lock_hashes(workdir), [h1])
-        self.assertEqual(self.installed_binary(workdir).read_bytes(),
+        self.assertEqual(harness.unpacked_provider(workdir.path).read_bytes(),
                          release_binary().read_bytes())
         self.assert_plan_uses_fake(workdir)
 
@@ -251,7 +219,7 @@ class UnsignedReleaseTest(InstallMixin):
         workdir, result = self.init(config.replace(mirror.url, wrong.url))
         self.assertNotEqual(result.returncode, 0, result.describe())
         self.assertIn("doesn't match the expected checksum", result.text, result.describe())
-        self.assertFalse(self.installed_binary(workdir).exists())
+        self.assertFalse(harness.unpacked_provider(workdir.path).exists())
 
 
 class SignedReleaseTest(InstallMixin):
@@ -260,11 +228,11 @@ class SignedReleaseTest(InstallMixin):
     key_id: str
     public_key: str
     dist: Path
-    made: subprocess.CompletedProcess
+    made: CommandResult
 
     @classmethod
-    def gpg(cls, *args: str, **kw: Any) -> subprocess.CompletedProcess:
-        return run(["gpg", "--batch", *args], base_env(GNUPGHOME=str(cls.gnupg)), **kw)
+    def gpg(cls, *args: str, **kw: Any) -> CommandResult:
+        return run(["gpg", "--batch", *args], inherited_env(GNUPGHOME=str(cls.gnupg)), **kw)
 
     @classmethod
     def new_key(cls, name: str) -> str:
@@ -275,7 +243,7 @@ class SignedReleaseTest(InstallMixin):
         generated = cls.gpg("--gen-key", input=params)
         listed = cls.gpg("--with-colons", "--list-secret-keys", f"{name}@example.invalid")
         if generated.returncode != 0 or listed.returncode != 0:
-            raise AssertionError(describe(generated) + describe(listed))
+            raise AssertionError(generated.describe() + listed.describe())
         return re.search(r"^fpr:+([0-9A-F]{40}):", listed.stdout, re.MULTILINE).group(1)
 
     @classmethod
@@ -284,7 +252,7 @@ class SignedReleaseTest(InstallMixin):
         cls.gnupg = Path(tempfile.mkdtemp(prefix="agora-gpg-", dir="/tmp"))
         cls.addClassCleanup(shutil.rmtree, cls.gnupg, ignore_errors=True)
         cls.addClassCleanup(run, ["gpgconf", "--kill", "gpg-agent"],
-                            base_env(GNUPGHOME=str(cls.gnupg)))
+                            inherited_env(GNUPGHOME=str(cls.gnupg)))
         cls.fingerprint = cls.new_key("agora-release-test")
         cls.key_id = cls.fingerprint[-16:]
         cls.public_key = cls.gpg("--armor", "--export", cls.fingerprint).stdout
@@ -292,7 +260,7 @@ class SignedReleaseTest(InstallMixin):
         cls.made = make_release(cls.dist, GPG_FINGERPRINT=cls.fingerprint,
                                 GNUPGHOME=str(cls.gnupg))
         if cls.made.returncode != 0:
-            raise AssertionError("signed make release failed\n" + describe(cls.made))
+            raise AssertionError("signed make release failed\n" + cls.made.describe())
 
     def registry(self, dist: Path) -> provider_registry.Registry:
         server = provider_registry.Registry(dist, tls().server_cert, tls().server_key, VERSION,
@@ -311,7 +279,7 @@ class SignedReleaseTest(InstallMixin):
         self.assertIn(f"release: wrote {self.dist / SIG}", self.made.stdout)
         self.assertFalse((self.dist / SIG).read_bytes().startswith(b"-----BEGIN"), "binary")
         verified = self.gpg("--status-fd", "1", "--verify", self.dist / SIG, self.dist / SUMS)
-        self.assertEqual(verified.returncode, 0, describe(verified))
+        self.assertEqual(verified.returncode, 0, verified.describe())
         self.assertIn(f"[GNUPG:] VALIDSIG {self.fingerprint} ", verified.stdout)
         # The signature covers the SHA256SUMS: one more line breaks it.
         tampered = harness.make_temp_dir("tampered") / SUMS
@@ -322,7 +290,7 @@ class SignedReleaseTest(InstallMixin):
         dist = harness.make_temp_dir("nokey") / "dist"
         unknown = "0123456789ABCDEF0123456789ABCDEF01234567"
         result = make_release(dist, GPG_FINGERPRINT=unknown, GNUPGHOME=str(self.gnupg))
-        self.assertNotEqual(result.returncode, 0, describe(result))
+        self.assertNotEqual(result.returncode, 0, result.describe())
         self.assertIn(f"release: error: GPG_FINGERPRINT={unknown} names no secret key",
                       result.stderr)
         self.assertFalse(dist.exists(), "nothing written")
@@ -340,7 +308,7 @@ class SignedReleaseTest(InstallMixin):
         # Terraform trusts every line of a signed SHA256SUMS: a zh: per line, and the h1: it saw.
         expected = [provider_registry.h1_hash(self.dist / ZIP)] + [f"zh:{h}" for h in sums.values()]
         self.assertEqual(self.lock_hashes(workdir), sorted(expected))
-        self.assertIn(f"zh:{sha256(self.dist / ZIP)}", expected)
+        self.assertIn(f"zh:{sha256_file(self.dist / ZIP)}", expected)
         self.assert_plan_uses_fake(workdir)
 
     def test_registry_refuses_a_bad_signature(self) -> None:
@@ -354,14 +322,14 @@ class SignedReleaseTest(InstallMixin):
                 if case == "signed by another key":
                     signed = self.gpg("--yes", "--local-user", other, "--output", dist / SIG,
                                       "--detach-sign", dist / SUMS)
-                    self.assertEqual(signed.returncode, 0, describe(signed))
+                    self.assertEqual(signed.returncode, 0, signed.describe())
                 else:
                     with (dist / SUMS).open("a") as sums:
                         sums.write(f"{'0' * 64}  {NAME}_darwin_arm64.zip\n")
                 workdir, result = self.init_from(self.registry(dist))
                 self.assertNotEqual(result.returncode, 0, result.describe())
                 self.assertIn(message, result.text, result.describe())
-                self.assertFalse(self.installed_binary(workdir).exists())
+                self.assertFalse(harness.unpacked_provider(workdir.path).exists())
 
 
 if __name__ == "__main__":
