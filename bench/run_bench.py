@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Whole-process benchmarks of terraform-provider-agora (``make bench``; never part of ``make test``).
 
-    python3 bench/run_bench.py [--provider build-release/terraform-provider-agora] [--runs 15]
+    python3 bench/run_bench.py [--provider build/release/terraform-provider-agora_vX.Y.Z] [--runs 15]
 
 Measures, each figure as the median of ``--runs`` runs (with min and max) next to a baseline taken
 in the same run, and interleaving the runs of figures that are compared:
@@ -18,7 +18,7 @@ in the same run, and interleaving the runs of figures that are compared:
 * with root and unshare: a 1-data-source plan over HTTPS, the fake's certificate trusted through
   a copy of the system CA store (/etc/ssl/certs plus the test CA) mounted over the real one in a
   private mount namespace, as Agora's is in production: wall time, peak RSS and CPU;
-* the size of the stripped provider binary.
+* the size of the stripped provider binary and of its release zip.
 
 Prints one table with the issue's targets (a missed target is marked, never an error) and writes it
 as JSON to ``bench/results/<UTC timestamp>.json``. Nothing leaves 127.0.0.1. Standard library only;
@@ -46,7 +46,10 @@ BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(REPO_ROOT / "tests" / "e2e"))
 
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+
 import harness  # noqa: E402  (tests/e2e/harness.py)
+import release  # noqa: E402  (scripts/release.py)
 from fake_agora.server import generate_test_certificates  # noqa: E402
 
 MAGIC_COOKIE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
@@ -374,6 +377,13 @@ def https_figures(provider: Path, wrapper: Path, scratch: Path, runs: int,
 
 # --- the run ---------------------------------------------------------------------------------------
 
+def zip_size_mib(provider: Path, directory: Path) -> float:
+    """The size of the registry zip `make release` would make of ``provider``."""
+    archive = directory / "provider.zip"
+    release.write_zip(archive, provider, "terraform-provider-agora", release.ZIP_EPOCH_MIN)
+    return archive.stat().st_size / MIB
+
+
 def stripped_size_mib(provider: Path, directory: Path) -> float:
     stripped = directory / "terraform-provider-agora.stripped"
     subprocess.run(["strip", "-o", str(stripped), str(provider)], check=True)
@@ -454,8 +464,8 @@ def run(provider: Path, runs: int, build_dir: Path) -> List[Figure]:
             "AGORA_BENCH_RUSAGE_LOG": str(rusage_log),
         }
         footprints = []
-        for name, label, rss_target in (("one", "1 data source", 8),
-                                        ("many", f"{FOR_EACH_INSTANCES} instances", 10)):
+        for name, label, rss_target in (("one", "1 data source", 10),
+                                        ("many", f"{FOR_EACH_INSTANCES} instances", 11)):
             workdir = harness.Workdir(f"rss-{name}", env=override_env)
             workdir.write_main_tf(configs[name])
             rss = Figure(f"peak RSS of the plan-walk provider, {label}", "MiB",
@@ -475,19 +485,23 @@ def run(provider: Path, runs: int, build_dir: Path) -> List[Figure]:
     https = https_figures(provider, wrapper, scratch, runs, alone)
 
     size = Figure("release binary, stripped", "MiB", samples=[stripped_size_mib(provider, scratch)],
-                  target=Target(8))
-    return [floor, mtls, plain, alone, builtin, one, many, requests, *footprints, *https, size]
+                  target=Target(11))
+    packed = Figure("release zip", "MiB", samples=[zip_size_mib(provider, scratch)])
+    return [floor, mtls, plain, alone, builtin, one, many, requests, *footprints, *https, size,
+            packed]
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    releases = sorted((REPO_ROOT / "build" / "release").glob("terraform-provider-agora_v*"))
     parser.add_argument("--provider", type=Path,
-                        default=REPO_ROOT / "build-release" / "terraform-provider-agora",
-                        help="the provider binary to measure (default: %(default)s)")
+                        default=releases[-1] if releases else REPO_ROOT / "build" / "release",
+                        help="the provider binary to measure (default: the release binary, "
+                             "%(default)s)")
     parser.add_argument("--runs", type=int, default=15,
                         help="measured runs per figure; medians are reported (default: 15)")
     parser.add_argument("--build-dir", type=Path,
-                        help="where the C helpers are compiled (default: PROVIDER_DIR/bench-tools)")
+                        help="where the C helpers are compiled (default: build/bench-tools)")
     parser.add_argument("--results-dir", type=Path, default=BENCH_DIR / "results",
                         help="where the JSON results go (default: %(default)s)")
     args = parser.parse_args(argv)
@@ -496,7 +510,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     provider = args.provider.resolve()
     if not provider.is_file():
         parser.error(f"provider binary not found: {provider} (build it first)")
-    build_dir = (args.build_dir or provider.parent / "bench-tools").resolve()
+    build_dir = (args.build_dir or REPO_ROOT / "build" / "bench-tools").resolve()
 
     figures = run(provider, args.runs, build_dir)
     when = datetime.now(timezone.utc)
