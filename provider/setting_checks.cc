@@ -99,6 +99,16 @@ std::optional<UrlParts> SplitUrl(absl::string_view text) {
   return url;
 }
 
+// What to add to "not a URL" when the text has non-ASCII bytes, which SplitUrl refuses.
+std::string AsciiHint(absl::string_view text) {
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      return " Write an internationalised host name in its ASCII form (xn--...).";
+    }
+  }
+  return "";
+}
+
 bool IsLoopbackHost(absl::string_view host) {
   if (absl::EqualsIgnoreCase(host, "localhost")) return true;
   if (absl::ConsumePrefix(&host, "[")) absl::ConsumeSuffix(&host, "]");
@@ -123,7 +133,8 @@ absl::Status ValidateRegion(absl::string_view region) {
 absl::Status ValidateProxyUrl(absl::string_view text) {
   std::optional<UrlParts> url = SplitUrl(text);
   if (!url.has_value()) {
-    return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" is not a valid URL"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", text, "\" is not a valid URL.", AsciiHint(text)));
   }
   const std::string& scheme = url->scheme;
   if (scheme != "http" && scheme != "https" && scheme != "socks5" && scheme != "socks5h") {
@@ -193,7 +204,8 @@ absl::StatusOr<std::string> NormaliseEndpoint(absl::string_view text) {
   std::optional<UrlParts> url = SplitUrl(copy);
   if (!url.has_value()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "\"", text, "\" is not a URL. Use a base URL such as \"https://api.agora.io\"."));
+        "\"", text, "\" is not a URL. Use a base URL such as \"https://api.agora.io\".",
+        AsciiHint(text)));
   }
   const std::string& scheme = url->scheme;
   const std::string& host = url->host;

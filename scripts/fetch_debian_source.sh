@@ -39,7 +39,7 @@ done
 apt=(apt-get -q
      -o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$parts"
      -o Dir::State::Lists="$work/lists" -o Dir::Cache="$work/cache"
-     -o Debug::NoLocking=1 -o APT::Sandbox::User="$(id -un)")
+     -o Debug::NoLocking=1 -o APT::Sandbox::User="$(id -un)" -o Acquire::Retries=3)
 # A third-party suite without sources only warns; the `source` step below fails if Debian's
 # package cannot be found.
 "${apt[@]}" update >"$work/update.log" 2>&1 ||

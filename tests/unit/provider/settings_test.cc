@@ -60,6 +60,18 @@ TEST(NormaliseEndpointTest, ChecksHostPortAndPathStrictly) {
   }
 }
 
+TEST(NormaliseEndpointTest, InternationalisedHostNamesMustBeInTheirAsciiForm) {
+  // libcurl is built without IDN (cmake/DebianCurl.cmake): the xn-- form is what works.
+  EXPECT_EQ(*NormaliseEndpoint("https://xn--bcher-kva.example"), "https://xn--bcher-kva.example");
+  absl::StatusOr<std::string> endpoint = NormaliseEndpoint("https://b\xc3\xbccher.example");
+  ASSERT_FALSE(endpoint.ok());
+  EXPECT_THAT(std::string(endpoint.status().message()), HasSubstr("ASCII form (xn--...)"));
+  absl::Status proxy = ValidateProxyUrl("http://pr\xc3\xb6xy.example:3128");
+  EXPECT_THAT(std::string(proxy.message()), HasSubstr("ASCII form (xn--...)"));
+  EXPECT_THAT(std::string(ValidateProxyUrl("http://pro xy").message()),
+              ::testing::Not(HasSubstr("xn--")));
+}
+
 TEST(ValidateProxyUrlTest, AcceptsHttpHttpsAndSocksProxiesOnly) {
   for (const char* good : {"http://proxy:3128", "https://proxy.corp.example:8443",
                            "socks5://127.0.0.1:1080", "socks5h://[::1]:1080",
