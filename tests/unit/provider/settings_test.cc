@@ -2,6 +2,11 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <string>
 
 namespace agora {
 namespace {
@@ -181,6 +186,49 @@ TEST(ResolveProviderSettingsTest, UnreadableCaFileIsAnErrorOnTheAttribute) {
   d = ResolveProviderSettings(Config(), bad_env, &s);
   ASSERT_TRUE(d.has_errors());
   EXPECT_EQ(d.items()[0].summary, "Invalid SSL_CERT_FILE");
+}
+
+// A throw-away self-signed certificate, PEM-encoded.
+std::string SelfSignedPem() {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  X509* cert = X509_new();
+  X509_set_version(cert, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+  X509_gmtime_adj(X509_getm_notBefore(cert), 0);
+  X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
+  X509_NAME_add_entry_by_txt(X509_get_subject_name(cert), "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("settings test CA"), -1, -1, 0);
+  X509_set_issuer_name(cert, X509_get_subject_name(cert));
+  X509_set_pubkey(cert, key);
+  X509_sign(cert, key, EVP_sha256());
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_X509(bio, cert);
+  char* data = nullptr;
+  long length = BIO_get_mem_data(bio, &data);
+  std::string pem(data, static_cast<size_t>(length));
+  BIO_free(bio);
+  X509_free(cert);
+  EVP_PKEY_free(key);
+  return pem;
+}
+
+TEST(ResolveProviderSettingsTest, SslCertDirAppliesOnlyWithoutAConfiguredCa) {
+  ProviderSettings s;
+  base::MapEnv env;
+  env.Set("SSL_CERT_DIR", "/opt/ca:/srv/ca");
+  ASSERT_FALSE(ResolveProviderSettings(Config(), env, &s).has_errors());
+  EXPECT_EQ(s.ca_cert_dir, "/opt/ca:/srv/ca");
+
+  // ca_cert_pem (or ca_cert_file, or SSL_CERT_FILE) replaces the whole system store.
+  ASSERT_FALSE(ResolveProviderSettings(
+                   Config({{"ca_cert_pem", cty::Value::String(SelfSignedPem())}}), env, &s)
+                   .has_errors());
+  EXPECT_EQ(s.ca_cert_dir, "");
+
+  base::MapEnv empty;
+  empty.Set("SSL_CERT_DIR", "");
+  ASSERT_FALSE(ResolveProviderSettings(Config(), empty, &s).has_errors());
+  EXPECT_EQ(s.ca_cert_dir, "");
 }
 
 }  // namespace
