@@ -32,6 +32,9 @@ import zipfile
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+import harness  # noqa: F401  (puts tests/ on sys.path)
+from fake_agora.server import LoopbackServer
+
 LOOPBACK = "127.0.0.1"
 HOSTNAME = "registry.terraform.io"
 NAMESPACE = "agora"
@@ -113,7 +116,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.close_connection = True
 
 
-class _ProviderServer:
+class _ProviderServer(LoopbackServer):
     """What both servers share: the dist's files, TLS, the thread, the request log."""
 
     def __init__(self, dist: Path, cert: Path, key: Path, version: str,
@@ -148,18 +151,6 @@ class _ProviderServer:
             self._server = None
         if self._thread is not None:
             self._thread.join(timeout=10)
-
-    def __enter__(self) -> "_ProviderServer":
-        return self if self._server is not None else self.start()
-
-    def __exit__(self, *exc: Any) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("server not started")
-        return int(self._server.server_address[1])
 
     @property
     def url(self) -> str:

@@ -455,7 +455,32 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                    self.command != "HEAD")
 
 
-class FakeAgora:
+class LoopbackServer:
+    """What the tests' servers share: ``with server:`` around :meth:`start` and :meth:`stop`, and
+    the port the socketserver kept in ``_server`` bound (port 0 asked for, so any free one)."""
+
+    _server: Any = None
+
+    def start(self) -> Any:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Any:
+        return self if self._server is not None else self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError(f"{type(self).__name__} not started")
+        return int(self._server.server_address[1])
+
+
+class FakeAgora(LoopbackServer):
     """An in-process fake Agora API on a background thread.
 
     Usage::
@@ -538,18 +563,6 @@ class FakeAgora:
             thread.join(timeout=5)
         if self._thread is not None:
             self._thread.join(timeout=5)
-
-    def __enter__(self) -> "FakeAgora":
-        return self if self._server is not None else self.start()
-
-    def __exit__(self, *exc: Any) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("FakeAgora not started")
-        return int(self._server.server_address[1])
 
     @property
     def host(self) -> str:
