@@ -18,6 +18,11 @@ The provider reads the addresses over HTTPS from the fake Agora API BY HOST NAME
 (``https://ncs.agora.test:PORT``, resolved through the root's /etc/hosts; the fake listens on
 127.0.0.1 and its certificate carries ``DNS:ncs.agora.test``), with no CA setting in the HCL and no
 SSL_CERT_FILE in the environment: it must find the system CA bundle by itself.
+
+Two tests resolve the host name through DNS instead (the other source glibc's static NSS has built
+in): the root's /etc/hosts names only localhost, its /etc/resolv.conf names only a
+:class:`fake_dns.FakeDns` on ``127.0.0.N:53``, which answers ``api.dns.agora.test`` with 127.0.0.1
+and every other name with NXDOMAIN.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ import harness
 import install_mirror
 from empty_root import CHROOT, EmptyRoot
 from fake_agora.server import generate_test_certificates
+from fake_dns import FakeDns
 from make_targets import build_dir, run_make, scratch_env
 from provider_registry import h1_hash
 
@@ -43,6 +49,9 @@ CUSTOMER_ID = "e2e-empty-root-3b8"
 CUSTOMER_SECRET = "empty-root-S3CRET-never-shown"
 CREDENTIALS = {"AGORA_CUSTOMER_ID": CUSTOMER_ID, "AGORA_CUSTOMER_SECRET": CUSTOMER_SECRET}
 API_HOST = "ncs.agora.test"
+# Names only the fake DNS server knows (or, the second, answers NXDOMAIN for): never in /etc/hosts.
+DNS_API_HOST = "api.dns.agora.test"
+UNKNOWN_DNS_HOST = "missing.dns.agora.test"
 V2 = "/v2/ncs/ip"
 
 # The CA bundle files and hashed directories Go's crypto/x509 probes on Linux (root_linux.go), in
@@ -58,6 +67,7 @@ SYSTEM_CA_FILES = (
 SYSTEM_CA_DIRECTORIES = ("/etc/ssl/certs", "/etc/pki/tls/certs")
 
 ALPINE_CA_BUNDLE = "/etc/ssl/cert.pem"
+OPENSUSE_CA_BUNDLE = "/etc/ssl/ca-bundle.pem"
 RHEL_CA_BUNDLE = "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem"
 # What the ca-certificates package makes on RHEL 8/9 next to the extracted bundle, with the same
 # targets (absolute ones resolve inside the root, as on the real system).
@@ -120,28 +130,50 @@ class EmptyRootTest(unittest.TestCase):
             cls.interpreter = elf_interpreter(
                 package.read(install_mirror.binary_name(cls.version)))
         cls.certs = generate_test_certificates(harness.make_temp_dir("certs"),
-                                               dns_names=[API_HOST])
+                                               dns_names=[API_HOST, DNS_API_HOST])
 
     def setUp(self) -> None:
         self.fake = harness.start_fake(self, customer_id=CUSTOMER_ID,
                                        customer_secret=CUSTOMER_SECRET,
                                        tls_cert=self.certs.server_cert,
                                        tls_key=self.certs.server_key)
-        self.endpoint = f"https://{API_HOST}:{self.fake.port}"
 
     # --- helpers ----------------------------------------------------------------------------------
 
-    def make_root(self, name: str) -> EmptyRoot:
+    def make_root(self, name: str, host: str = API_HOST, in_hosts_file: bool = True,
+                  **provider: object) -> EmptyRoot:
         """The root every test uses, without a CA bundle: terraform, the release zip in the
-        packed mirror and the CLI configuration naming it, /etc/hosts with the API host, main.tf."""
+        packed mirror and the CLI configuration naming it, /etc/hosts with the API host ``host``
+        (unless not ``in_hosts_file``: then localhost only), main.tf with the endpoint
+        ``https://HOST:PORT`` (and the provider arguments ``provider``)."""
         root = EmptyRoot(name)
         self.addCleanup(root.cleanup)
         root.install_terraform()
         self.mirrored_zip = root.add_packed_provider(self.archive)
-        root.add_hosts({API_HOST: "127.0.0.1"})
+        if in_hosts_file:
+            root.add_hosts({host: "127.0.0.1"})
         # The endpoint by host name, NO CA setting, credentials from the environment.
-        root.write_main_tf(harness.ncs_ips_config({"endpoints": [self.endpoint]}))
+        root.write_main_tf(harness.ncs_ips_config(
+            {"endpoints": [f"https://{host}:{self.fake.port}"], **provider}))
         return root
+
+    def start_fake_dns(self) -> FakeDns:
+        """A :class:`FakeDns` on 127.0.0.N:53 knowing only DNS_API_HOST (-> 127.0.0.1), stopped
+        by the test's cleanup."""
+        dns = FakeDns({DNS_API_HOST: "127.0.0.1"},
+                      verbose=os.environ.get("AGORA_E2E_VERBOSE", "") not in ("", "0"))
+        dns.start()
+        self.addCleanup(dns.stop)
+        return dns
+
+    def use_fake_dns(self, root: EmptyRoot, dns: FakeDns) -> None:
+        """The root's /etc/resolv.conf names only ``dns`` (1 s timeout, 2 attempts), and its
+        /etc/hosts names nothing but localhost."""
+        root.write_file("/etc/resolv.conf", dns.resolv_conf("timeout:1 attempts:2"))
+        self.assertEqual(root.host_path("/etc/resolv.conf").read_text(),
+                         f"nameserver {dns.address}\noptions timeout:1 attempts:2\n")
+        hosts = root.host_path("/etc/hosts").read_text()
+        self.assertNotIn(".test", hosts, "/etc/hosts must not name the API host")
 
     def base_files(self) -> List[str]:
         return sorted([EmptyRoot.TERRAFORM, EmptyRoot.CLI_CONFIG, "/etc/hosts",
@@ -171,9 +203,9 @@ class EmptyRootTest(unittest.TestCase):
                             == package.read(install_mirror.binary_name(self.version)))
         self.assertTrue(os.access(unpacked, os.X_OK))
 
-    def plan_ok(self, root: EmptyRoot) -> harness.TerraformResult:
+    def plan_ok(self, root: EmptyRoot, host: str = API_HOST) -> harness.TerraformResult:
         """``terraform plan`` reads the fake's addresses over HTTPS by host name, verifying the
-        certificate against the root's CA bundle: one request, Host ncs.agora.test:PORT."""
+        certificate against the root's CA bundle: one request, Host ``host``:PORT."""
         result = root.plan(env=CREDENTIALS)
         self.assertEqual(result.returncode, 0, result.describe() + self.static_hint())
         self.assertIn("Changes to Outputs", result.stdout, result.describe())
@@ -182,7 +214,7 @@ class EmptyRootTest(unittest.TestCase):
         requests = self.fake.requests()
         self.assertEqual(len(requests), 1, requests)
         self.assertEqual(requests[0]["path"], V2)
-        self.assertEqual(requests[0]["host"], f"{API_HOST}:{self.fake.port}")
+        self.assertEqual(requests[0]["host"], f"{host}:{self.fake.port}")
         self.assertTrue(requests[0]["auth_ok"], "credentials from AGORA_CUSTOMER_ID/SECRET")
         self.assertEqual(root.processes(), [], "no process left running in the root")
         return result
@@ -240,6 +272,57 @@ class EmptyRootTest(unittest.TestCase):
         self.assertEqual(self.fake.request_count(), 0, self.fake.requests())
         if os.environ.get("AGORA_E2E_VERBOSE", "") not in ("", "0"):
             sys.stderr.write("no-CA diagnostic:\n" + result.stderr + "\n")
+        self.assertEqual(root.processes(), [])
+
+    def test_api_host_resolved_through_resolv_conf_by_dns(self) -> None:
+        # /etc/hosts names only localhost: the provider's (static) glibc must ask the name server
+        # /etc/resolv.conf names, and connect to the address it answers.
+        dns = self.start_fake_dns()
+        root = self.make_root("dns-root", host=DNS_API_HOST, in_hosts_file=False)
+        self.use_fake_dns(root, dns)
+        root.add_ca_bundle(self.certs.ca_cert.read_text(), OPENSUSE_CA_BUNDLE)
+        self.assertEqual(root.files(), sorted(self.base_files() + [OPENSUSE_CA_BUNDLE]))
+        self.init_ok(root)
+        self.assertEqual(dns.questions(), [], "terraform init looks no name up\n"
+                         + dns.describe())
+        self.plan_ok(root, host=DNS_API_HOST)
+        questions = dns.questions()
+        self.assertIn((DNS_API_HOST, "A"), questions, dns.describe())
+        # Only the API host was asked for (A, and AAAA when the resolver wants both families),
+        # and every answer was the name's: no search-list detour, no other name.
+        self.assertEqual({name for name, _ in questions}, {DNS_API_HOST}, dns.describe())
+        self.assertLessEqual({qtype for _, qtype in questions}, {"A", "AAAA"}, dns.describe())
+        self.assertTrue(all(q.rcode == "NOERROR" for q in dns.queries()), dns.describe())
+        self.assertEqual(dns.ignored, 0, "every query was well-formed\n" + dns.describe())
+
+    def test_name_the_dns_server_does_not_know_fails_with_a_readable_diagnostic(self) -> None:
+        # The same root, but the endpoint's name gets NXDOMAIN. No retries and a short
+        # total_timeout: a resolution failure moves on to the next endpoint (there is none) at
+        # once, so the read fails fast, naming the host it could not resolve.
+        dns = self.start_fake_dns()
+        root = self.make_root("nxdomain-root", host=UNKNOWN_DNS_HOST, in_hosts_file=False,
+                              max_retries=0, request_timeout="5s", total_timeout="10s")
+        self.use_fake_dns(root, dns)
+        root.add_ca_bundle(self.certs.ca_cert.read_text(), OPENSUSE_CA_BUNDLE)
+        self.init_ok(root)
+        result = root.plan(env=CREDENTIALS, timeout=120)
+        self.assertNotEqual(result.returncode, 0, "plan must fail\n" + result.describe())
+        text = result.text
+        self.assertNotIn("Failed to load plugin schemas", text, result.describe()
+                         + self.static_hint())
+        self.assertIn("Error: Could not read Agora's Notifications IPs", text, result.describe())
+        self.assertIn("data.agora_ncs_ips.ncs", text, result.describe())
+        self.assertIn(f"Could not resolve host: {UNKNOWN_DNS_HOST}", text, result.describe())
+        url = f"https://{UNKNOWN_DNS_HOST}:{self.fake.port}{V2}"
+        self.assertIn(f"1 attempt on 1 endpoint: - {url}: Could not resolve host: "
+                      f"{UNKNOWN_DNS_HOST}", text, result.describe())
+        self.assertNotIn("did not answer within total_timeout", text, result.describe())
+        # The name server was asked and said NXDOMAIN; nothing reached the fake API.
+        self.assertIn((UNKNOWN_DNS_HOST, "A"), dns.questions(), dns.describe())
+        self.assertTrue(all(q.rcode == "NXDOMAIN" for q in dns.queries()), dns.describe())
+        self.assertEqual(self.fake.request_count(), 0, self.fake.requests())
+        if os.environ.get("AGORA_E2E_VERBOSE", "") not in ("", "0"):
+            sys.stderr.write("NXDOMAIN diagnostic:\n" + result.stderr + "\n")
         self.assertEqual(root.processes(), [])
 
 
