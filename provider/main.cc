@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   options.executable_name = "terraform-provider-agora";
   options.version = AGORA_PROVIDER_VERSION;
   options.provider_address = "registry.terraform.io/agora/agora";
+  options.log_module = "agora";
   const int exit_code =
       tfprotocol::Serve(std::make_unique<agora::AgoraProvider>(env, clock), options, argc, argv);
   // Serve has stopped the server, removed the socket file and destroyed the provider. A normal

@@ -21,7 +21,7 @@ using LogFields = std::vector<std::pair<std::string, std::string>>;
 // Sets the process-wide level from TF_LOG_PROVIDER / TF_LOG (TRACE, DEBUG, INFO, WARN, ERROR, OFF,
 // JSON = TRACE; case-insensitive; unset, empty or OFF = off; any other value = TRACE, as
 // Terraform itself treats it) and the `@module` name
-// (e.g. "provider.terraform-provider-agora"). Call once at start-up before any threads log.
+// (e.g. "provider.terraform-provider-example"). Call once at start-up before any threads log.
 void InitLogging(const Env& env, std::string module);
 
 bool LogEnabled(LogLevel level);

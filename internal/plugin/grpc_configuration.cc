@@ -11,7 +11,7 @@
 //
 // The registration functions are gRPC 1.51's (Debian's libgrpc-dev). They are internal, so they
 // are declared here by hand; a gRPC whose functions differ fails at link time, not at run time.
-// Only builds that link gRPC statically (AGORA_STATIC_GRPC) compile this file.
+// It works because gRPC is linked statically (with a shared libgrpc it would clash instead).
 //
 // Order matters where gRPC says so: handshakers registered later run earlier, and
 // RegisterBuiltins comes last. The order below is the default's, minus what is left out.

@@ -66,14 +66,14 @@ absl::Status SetRandomSerial(X509* cert) {
   return absl::OkStatus();
 }
 
-absl::Status SetSubjectAndIssuer(X509* cert) {
+absl::Status SetSubjectAndIssuer(X509* cert, const std::string& organization) {
   X509_NAME* name = X509_get_subject_name(cert);  // Owned by `cert`.
   auto add = [name](const char* field, const char* value) {
     return X509_NAME_add_entry_by_txt(name, field, MBSTRING_ASC,
                                       reinterpret_cast<const unsigned char*>(value), -1, -1,
                                       0) == 1;
   };
-  if (!add("O", "terraform-provider-agora") || !add("CN", "localhost") ||
+  if ((!organization.empty() && !add("O", organization.c_str())) || !add("CN", "localhost") ||
       X509_set_issuer_name(cert, name) != 1) {
     return OpenSslError("setting the certificate subject");
   }
@@ -159,7 +159,8 @@ absl::Status SetValidity(X509* cert, absl::Time now) {
 
 }  // namespace
 
-absl::StatusOr<ServerCertificate> GenerateServerCertificate(absl::Time now) {
+absl::StatusOr<ServerCertificate> GenerateServerCertificate(std::string_view organization,
+                                                            absl::Time now) {
   ERR_clear_error();
   OpenSslPtr<EVP_PKEY> key(EVP_EC_gen("P-256"));
   if (key == nullptr) return OpenSslError("generating an ECDSA P-256 key");
@@ -171,7 +172,7 @@ absl::StatusOr<ServerCertificate> GenerateServerCertificate(absl::Time now) {
   ASSIGN_OR_RETURN(EncodedPoint point, ReadPublicPoint(key.get()));
   RETURN_IF_ERROR(SetPublicKey(cert.get(), point));
   RETURN_IF_ERROR(SetRandomSerial(cert.get()));
-  RETURN_IF_ERROR(SetSubjectAndIssuer(cert.get()));
+  RETURN_IF_ERROR(SetSubjectAndIssuer(cert.get(), std::string(organization)));
   RETURN_IF_ERROR(SetValidity(cert.get(), now));
   RETURN_IF_ERROR(AddExtension(cert.get(), NID_basic_constraints, "critical,CA:TRUE"));
   RETURN_IF_ERROR(AddExtension(cert.get(), NID_key_usage,

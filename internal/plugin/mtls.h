@@ -18,12 +18,14 @@ struct ServerCertificate {
 };
 
 // Generates an ECDSA P-256 key and a self-signed X.509 v3 certificate for it: CN=localhost,
-// O=terraform-provider-agora, SAN DNS:localhost, EKU serverAuth+clientAuth, critical
-// basicConstraints CA:TRUE, critical KU digitalSignature+keyEncipherment+keyAgreement+keyCertSign,
-// a random 128-bit serial, valid from `now` - 30 s to `now` + ~30 years, signed with SHA-256.
+// O=`organization` (the plugin's name, if not empty; go-plugin's is "HashiCorp"),
+// SAN DNS:localhost, EKU serverAuth+clientAuth, critical basicConstraints CA:TRUE, critical KU
+// digitalSignature+keyEncipherment+keyAgreement+keyCertSign, a random 128-bit serial, valid from
+// `now` - 30 s to `now` + ~30 years, signed with SHA-256.
 // P-256 rather than go-plugin's P-521 keeps start-up cheap; Terraform accepts both.
 // Errors: Internal, carrying OpenSSL's error queue.
-absl::StatusOr<ServerCertificate> GenerateServerCertificate(absl::Time now = absl::Now());
+absl::StatusOr<ServerCertificate> GenerateServerCertificate(std::string_view organization,
+                                                            absl::Time now = absl::Now());
 
 // Checks that `pem` (PLUGIN_CLIENT_CERT) holds at least one parseable PEM certificate, so a
 // mangled variable fails start-up with a clear message instead of every TLS handshake failing.

@@ -51,7 +51,8 @@ absl::StatusOr<Credentials> MakeCredentials(const ServerOptions& options, const 
     return Credentials{grpc::InsecureServerCredentials(), ""};
   }
   RETURN_IF_ERROR(ValidateClientCertificatePem(*client_cert));
-  ASSIGN_OR_RETURN(ServerCertificate cert, GenerateServerCertificate());
+  ASSIGN_OR_RETURN(ServerCertificate cert,
+                   GenerateServerCertificate(options.certificate_organization));
   grpc::SslServerCredentialsOptions ssl(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
   ssl.pem_root_certs = std::move(*client_cert);
   ssl.pem_key_cert_pairs.push_back({std::move(cert.key_pem), std::move(cert.cert_pem)});

@@ -26,6 +26,8 @@ struct ServerOptions {
   // TF_REATTACH_PROVIDERS line for `provider_address` is printed; serves until SIGTERM/SIGINT.
   bool debug = false;
   std::string provider_address;
+  // The AutoMTLS certificate's organisation (O=): the plugin's name.
+  std::string certificate_organization;
   // Called (once, from a non-handler thread) when the server is about to stop, before in-flight
   // RPCs are drained, so long operations can be cancelled.
   std::function<void()> on_shutdown;

@@ -25,7 +25,7 @@ struct ReadResult {
 class DataSource {
  public:
   virtual ~DataSource() = default;
-  // E.g. "agora_ncs_ips".
+  // E.g. "example_thing": the provider's name, an underscore, the data source's.
   virtual std::string_view type_name() const = 0;
   virtual const Schema& schema() const = 0;
   // `config` is an object of the schema's implied type and may contain unknown values, which must

@@ -32,7 +32,7 @@ int Serve(std::unique_ptr<Provider> provider, const ServeOptions& options, int a
   }
 
   const base::ProcessEnv env;
-  base::InitLogging(env, "agora");
+  base::InitLogging(env, options.log_module);
 
   ProviderService service(*provider);
   plugin::ServerOptions server_options;
@@ -40,6 +40,7 @@ int Serve(std::unique_ptr<Provider> provider, const ServeOptions& options, int a
   server_options.services = {&service};
   server_options.debug = debug;
   server_options.provider_address = options.provider_address;
+  server_options.certificate_organization = options.executable_name;
   Provider* raw_provider = provider.get();
   server_options.on_shutdown = [raw_provider] { raw_provider->Stop(); };
   return plugin::Serve(server_options, env, stdout, stderr);

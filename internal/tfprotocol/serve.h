@@ -10,9 +10,10 @@
 namespace tfprotocol {
 
 struct ServeOptions {
-  std::string executable_name;   // "terraform-provider-agora", for logs and messages.
+  std::string executable_name;   // "terraform-provider-NAME": messages, the AutoMTLS certificate.
   std::string version;           // printed by -version.
-  std::string provider_address;  // "registry.terraform.io/agora/agora", for -debug.
+  std::string provider_address;  // "registry.terraform.io/NAMESPACE/NAME", for -debug.
+  std::string log_module;        // The logs' @module; Terraform shows it after "provider.".
 };
 
 // Flags: -version prints the version; -debug serves in plaintext without the magic cookie and

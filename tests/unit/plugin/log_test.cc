@@ -26,10 +26,10 @@ rapidjson::Document Parse(const std::string& line) {
 }
 
 TEST(FormatLogLineTest, WritesHclogJsonWithStringValues) {
-  std::string line = FormatLogLine(LogLevel::kWarn, "provider.terraform-provider-agora", "hello",
+  std::string line = FormatLogLine(LogLevel::kWarn, "provider.example", "hello",
                                    {{"k", "v"}, {"n", "1"}}, "2026-01-01T00:00:00.000000Z");
   EXPECT_EQ(line,
-            R"({"@level":"warn","@message":"hello","@module":"provider.terraform-provider-agora",)"
+            R"({"@level":"warn","@message":"hello","@module":"provider.example",)"
             R"("@timestamp":"2026-01-01T00:00:00.000000Z","k":"v","n":"1"})");
 }
 
@@ -97,7 +97,7 @@ class LogTest : public ::testing::Test {
 };
 
 TEST_F(LogTest, WritesOneLineWithAMicrosecondUtcTimestamp) {
-  InitLogging(EnvWith("TF_LOG", "debug"), "provider.terraform-provider-agora");
+  InitLogging(EnvWith("TF_LOG", "debug"), "provider.example");
   StderrCapture capture;
   Log(LogLevel::kInfo, "started", {{"version", "0.1.0"}});
   std::string out = capture.Finish();
@@ -107,7 +107,7 @@ TEST_F(LogTest, WritesOneLineWithAMicrosecondUtcTimestamp) {
   EXPECT_EQ(out.find('\n'), out.size() - 1) << out;
   rapidjson::Document doc = Parse(out.substr(0, out.size() - 1));
   ASSERT_FALSE(doc.HasParseError()) << out;
-  EXPECT_STREQ(doc["@module"].GetString(), "provider.terraform-provider-agora");
+  EXPECT_STREQ(doc["@module"].GetString(), "provider.example");
   EXPECT_STREQ(doc["@message"].GetString(), "started");
   EXPECT_STREQ(doc["version"].GetString(), "0.1.0");
   EXPECT_TRUE(std::regex_match(doc["@timestamp"].GetString(),

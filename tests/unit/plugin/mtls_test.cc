@@ -31,10 +31,13 @@ std::string Der(X509* cert) {
   return result;
 }
 
+// The caller's name for itself, as the certificate's organisation.
+constexpr char kOrganization[] = "terraform-provider-example";
+
 class GenerateServerCertificateTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<ServerCertificate> generated = GenerateServerCertificate();
+    absl::StatusOr<ServerCertificate> generated = GenerateServerCertificate(kOrganization);
     ASSERT_TRUE(generated.ok()) << generated.status();
     material_ = *std::move(generated);
     cert_ = ParsePem(material_.cert_pem);
@@ -58,6 +61,10 @@ TEST_F(GenerateServerCertificateTest, IsAVersion3SelfSignedCaForLocalhost) {
   X509_NAME_get_text_by_NID(X509_get_subject_name(cert_.get()), NID_commonName, common_name,
                             sizeof(common_name));
   EXPECT_STREQ(common_name, "localhost");
+  char organization[64] = {};
+  X509_NAME_get_text_by_NID(X509_get_subject_name(cert_.get()), NID_organizationName,
+                            organization, sizeof(organization));
+  EXPECT_STREQ(organization, kOrganization);
   EXPECT_EQ(X509_verify(cert_.get(), X509_get0_pubkey(cert_.get())), 1);
   EXPECT_GT(X509_check_ca(cert_.get()), 0);
 }
@@ -124,7 +131,7 @@ TEST_F(GenerateServerCertificateTest, PrivateKeyPemIsWhatOpenSslWritesForTheKey)
 // One key in 256 has a private scalar shorter than 32 bytes; its encoding must be padded.
 TEST(GenerateServerCertificateKeyTest, PadsAShortPrivateScalar) {
   for (int attempt = 0; attempt < 5000; ++attempt) {
-    absl::StatusOr<ServerCertificate> generated = GenerateServerCertificate();
+    absl::StatusOr<ServerCertificate> generated = GenerateServerCertificate(kOrganization);
     ASSERT_TRUE(generated.ok()) << generated.status();
     OpenSslPtr<EVP_PKEY> key = ParseKeyPem(generated->key_pem);
     ASSERT_NE(key, nullptr);
@@ -152,7 +159,7 @@ TEST_F(GenerateServerCertificateTest, IsValidNowAndForDecades) {
 
 TEST(GenerateServerCertificateClockTest, BackdatesNotBeforeBy30Seconds) {
   const absl::Time now = absl::FromUnixSeconds(1767225600);  // 2026-01-01T00:00:00Z
-  absl::StatusOr<ServerCertificate> generated = GenerateServerCertificate(now);
+  absl::StatusOr<ServerCertificate> generated = GenerateServerCertificate(kOrganization, now);
   ASSERT_TRUE(generated.ok()) << generated.status();
   OpenSslPtr<X509> cert = ParsePem(generated->cert_pem);
   ASSERT_NE(cert, nullptr);
@@ -161,8 +168,8 @@ TEST(GenerateServerCertificateClockTest, BackdatesNotBeforeBy30Seconds) {
 }
 
 TEST(GenerateServerCertificateFreshnessTest, EveryCallGetsANewKeyAndSerial) {
-  absl::StatusOr<ServerCertificate> first = GenerateServerCertificate();
-  absl::StatusOr<ServerCertificate> second = GenerateServerCertificate();
+  absl::StatusOr<ServerCertificate> first = GenerateServerCertificate(kOrganization);
+  absl::StatusOr<ServerCertificate> second = GenerateServerCertificate(kOrganization);
   ASSERT_TRUE(first.ok() && second.ok());
   EXPECT_NE(first->key_pem, second->key_pem);
   OpenSslPtr<X509> a = ParsePem(first->cert_pem);
@@ -171,7 +178,7 @@ TEST(GenerateServerCertificateFreshnessTest, EveryCallGetsANewKeyAndSerial) {
 }
 
 TEST(ValidateClientCertificatePemTest, AcceptsACertificateAndRejectsGarbage) {
-  absl::StatusOr<ServerCertificate> generated = GenerateServerCertificate();
+  absl::StatusOr<ServerCertificate> generated = GenerateServerCertificate(kOrganization);
   ASSERT_TRUE(generated.ok());
   EXPECT_TRUE(ValidateClientCertificatePem(generated->cert_pem).ok());
   EXPECT_EQ(ValidateClientCertificatePem("not a certificate").code(),

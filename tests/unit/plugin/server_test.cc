@@ -225,7 +225,7 @@ TEST_F(ServeTest, WithAMangledClientCertExits1) {
 }
 
 TEST_F(ServeTest, ServesMutualTlsAndShutsDownOnRequest) {
-  absl::StatusOr<ServerCertificate> client = GenerateServerCertificate();
+  absl::StatusOr<ServerCertificate> client = GenerateServerCertificate("go-plugin test client");
   ASSERT_TRUE(client.ok());
   env_.Set("PLUGIN_CLIENT_CERT", client->cert_pem);
   std::atomic<int> on_shutdown_calls{0};
