@@ -12,6 +12,7 @@ namespace {
 using tfprotocol::AttributePath;
 using tfprotocol::Diagnostics;
 
+constexpr char kDefaultService[] = "rtc";
 constexpr int64_t kDefaultMinCount = 1;
 constexpr int64_t kMaxMinCount = 100000;
 constexpr int64_t kDefaultChunkSize = 50;
@@ -25,18 +26,18 @@ tfprotocol::Schema MakeSchema() {
       "The IP addresses of Agora's Notifications servers (`GET /v2/ncs/ip`), ready for firewall "
       "allow-lists. Agora changes them from time to time: re-read at least every 24 hours.";
   schema.block.attributes = {
-      tfprotocol::Attribute::Optional(
+      tfprotocol::Attribute::OptionalComputed(
           "service", cty::Type::String(),
           "Which product's Notifications IPs: `rtc` (default) and `media_gateway` read "
           "`/v2/ncs/ip`; `cloud_recording` and `cloud_transcoding` read `/v1/ncs/ip`."),
-      tfprotocol::Attribute::Optional(
+      tfprotocol::Attribute::OptionalComputed(
           "min_count", cty::Type::Number(),
           "Fewer addresses than this is an error, never a shorter allow-list. Default `1`."),
-      tfprotocol::Attribute::Optional(
+      tfprotocol::Attribute::OptionalComputed(
           "chunk_size", cty::Type::Number(),
           "Size of the `*_chunks` pieces (AWS allows 60 rules per security group, GCP 256 "
           "ranges per rule). 1 to 1000, default `50`."),
-      tfprotocol::Attribute::Optional(
+      tfprotocol::Attribute::OptionalComputed(
           "aggregate", cty::Type::Bool(),
           "Merge adjacent addresses into the fewest CIDR blocks covering exactly the same "
           "addresses (never wider). Default `false`."),
@@ -181,7 +182,7 @@ tfprotocol::ReadResult NcsIpsDataSource::Read(const cty::Value& config) {
 
   cty::Value service_value = config.GetAttr("service");
   NcsService service =
-      service_value.is_null() ? NcsService::kRtc : *ParseNcsService(service_value.as_string());
+      *ParseNcsService(service_value.is_null() ? kDefaultService : service_value.as_string());
   std::shared_ptr<const SnapshotCache::Result> fetched =
       provider_.FetchSnapshot(*configured, service);
   if (!fetched->ok()) {
@@ -219,10 +220,12 @@ tfprotocol::ReadResult NcsIpsDataSource::Read(const cty::Value& config) {
   const std::vector<std::string> v6_cidrs = Strings(aggregate ? AggregateCidrs(v6) : HostCidrs(v6));
   const std::string fingerprint = set.Fingerprint();
 
+  // The arguments as they took effect, defaults included (Optional + Computed).
   cty::Value::Attributes state;
-  for (const char* argument : {"service", "min_count", "chunk_size", "aggregate"}) {
-    state[argument] = config.GetAttr(argument);
-  }
+  state["service"] = service_value.is_null() ? cty::Value::String(kDefaultService) : service_value;
+  state["min_count"] = cty::Value::Int(min_count);
+  state["chunk_size"] = cty::Value::Int(static_cast<int64_t>(chunk_size));
+  state["aggregate"] = cty::Value::Bool(aggregate);
   state["id"] = cty::Value::String(fingerprint);
   state["fingerprint"] = cty::Value::String(fingerprint);
   state["ip_addresses"] = StringList(Strings(set.addresses()));

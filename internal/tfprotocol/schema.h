@@ -26,6 +26,11 @@ struct Attribute {
   static Attribute Computed(std::string name, cty::Type type, std::string description) {
     return Attribute{std::move(name), std::move(type), std::move(description), false, false, true};
   }
+  // An optional argument with a default: the provider stores the effective value when the
+  // configuration leaves it null, so `terraform console` and `output` show the default.
+  static Attribute OptionalComputed(std::string name, cty::Type type, std::string description) {
+    return Attribute{std::move(name), std::move(type), std::move(description), false, true, true};
+  }
   Attribute AsSensitive() && {
     sensitive = true;
     return std::move(*this);

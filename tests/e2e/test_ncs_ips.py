@@ -157,6 +157,22 @@ class NcsIpsDataSourceTest(unittest.TestCase):
         self.assertEqual(len(set(ncs["ip_addresses"])), len(ncs["ip_addresses"]))
         self.assert_requests(1)
 
+    def test_defaulted_arguments_show_their_effective_values(self) -> None:
+        # Optional + Computed: the state holds the defaults in effect, not null, so outputs and
+        # `terraform console` show what the read used.
+        self.workdir.write_main_tf(config(provider=self.provider_args()))
+        self.apply_ok()
+        ncs = self.ncs()
+        self.assertEqual((ncs["service"], ncs["min_count"], ncs["chunk_size"], ncs["aggregate"]),
+                         ("rtc", 1, 50, False))
+        self.workdir.write_main_tf(config(provider=self.provider_args(),
+                                          data={"service": "media_gateway", "min_count": 2,
+                                                "chunk_size": 3, "aggregate": True}))
+        self.apply_ok()
+        ncs = self.ncs()
+        self.assertEqual((ncs["service"], ncs["min_count"], ncs["chunk_size"], ncs["aggregate"]),
+                         ("media_gateway", 2, 3, True))
+
     def test_fingerprint_is_stable_for_the_same_set_and_changes_with_it(self) -> None:
         self.workdir.write_main_tf(config(provider=self.provider_args()))
         self.apply_ok()
