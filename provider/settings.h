@@ -1,6 +1,7 @@
 // The provider block: its schema, validation of known values (at validate time, each error on its
-// attribute), and resolution into ProviderSettings with the environment fallbacks product.md
-// lists. Credentials are not required here: only a read needs them.
+// attribute), and resolution into ProviderSettings with the environment fallbacks
+// docs/design/product-contract.md §3 lists. Credentials are not required here: only a read needs
+// them.
 #pragma once
 
 #include <optional>

@@ -1,6 +1,6 @@
-// go-plugin's own services, served next to the provider's (protocol.md §3). They share the proto
-// package name `plugin` with this namespace, so the generated types (plugin::GRPCController,
-// plugin::Empty, ...) live here too.
+// go-plugin's own services, served next to the provider's (docs/design/plugin-protocol.md §3).
+// They share the proto package name `plugin` with this namespace, so the generated types
+// (plugin::GRPCController, plugin::Empty, ...) live here too.
 #pragma once
 
 #include <functional>

@@ -2,8 +2,8 @@
 
 One working directory is initialised once for the class (``terraform init`` is the slow part; the
 provider set never changes); each test starts its own fake API, writes ``main.tf``, removes any
-state and applies. Contract under test: docs/product.md ("Data source agora_ncs_ips", "Provider
-block").
+state and applies. Contract under test: docs/design/product-contract.md §4 (data source
+agora_ncs_ips) and §3 (provider block).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 timeouts, cancellation, TLS and proxies, strict validation and one request per run.
 
 Every test drives real terraform against the built provider and asserts both what the user sees
-and how many requests each fake Agora API received. Contract: docs/product.md.
+and how many requests each fake Agora API received. Contract: docs/design/product-contract.md.
 """
 
 from __future__ import annotations
