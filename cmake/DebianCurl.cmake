@@ -27,6 +27,9 @@ ExternalProject_Add(curl_build
   UPDATE_COMMAND ""
   INSTALL_DIR ${AGORA_CURL_INSTALL}
   CMAKE_ARGS
+    # A fresh cache whenever the arguments change: an option removed from this list must not
+    # live on in the old cache.
+    --fresh
     -DCMAKE_BUILD_TYPE=Release
     -DCMAKE_C_COMPILER=${CMAKE_C_COMPILER}
     -DCMAKE_C_FLAGS=${AGORA_CURL_C_FLAGS}
