@@ -6,21 +6,35 @@
 namespace tfprotocol {
 namespace {
 
+void AttributeToProto(const Attribute& attribute, tfplugin6::Schema::Attribute* a) {
+  a->set_name(attribute.name);
+  // Exactly one of type and nested_type: Terraform refuses a schema with both or neither.
+  if (attribute.nested != nullptr) {
+    tfplugin6::Schema::Object* object = a->mutable_nested_type();
+    object->set_nesting(static_cast<tfplugin6::Schema::Object::NestingMode>(
+        attribute.nested->nesting));
+    for (const Attribute& inner : attribute.nested->attributes) {
+      AttributeToProto(inner, object->add_attributes());
+    }
+  } else {
+    a->set_type(attribute.type.ToJson());
+  }
+  a->set_description(attribute.description);
+  a->set_description_kind(tfplugin6::MARKDOWN);
+  a->set_required(attribute.required);
+  a->set_optional(attribute.optional);
+  a->set_computed(attribute.computed);
+  a->set_sensitive(attribute.sensitive);
+  a->set_deprecated(attribute.deprecated);
+  a->set_write_only(attribute.write_only);
+}
+
 void BlockToProto(const Block& block, tfplugin6::Schema::Block* out) {
   out->set_description(block.description);
   out->set_description_kind(tfplugin6::MARKDOWN);
   out->set_deprecated(block.deprecated);
   for (const Attribute& attribute : block.attributes) {
-    tfplugin6::Schema::Attribute* a = out->add_attributes();
-    a->set_name(attribute.name);
-    a->set_type(attribute.type.ToJson());
-    a->set_description(attribute.description);
-    a->set_description_kind(tfplugin6::MARKDOWN);
-    a->set_required(attribute.required);
-    a->set_optional(attribute.optional);
-    a->set_computed(attribute.computed);
-    a->set_sensitive(attribute.sensitive);
-    a->set_deprecated(attribute.deprecated);
+    AttributeToProto(attribute, out->add_attributes());
   }
   for (const NestedBlock& nested : block.block_types) {
     tfplugin6::Schema::NestedBlock* b = out->add_block_types();

@@ -2,9 +2,29 @@
 
 namespace tfprotocol {
 
+cty::Type Attribute::ValueType() const {
+  if (nested == nullptr) return type;
+  cty::Type::AttributeTypes types;
+  for (const Attribute& inner : nested->attributes) types.emplace(inner.name, inner.ValueType());
+  cty::Type object = cty::Type::Object(std::move(types));
+  switch (nested->nesting) {
+    case ObjectNesting::kSingle:
+      return object;
+    case ObjectNesting::kList:
+      return cty::Type::List(object);
+    case ObjectNesting::kSet:
+      return cty::Type::Set(object);
+    case ObjectNesting::kMap:
+      return cty::Type::Map(object);
+  }
+  return object;
+}
+
 cty::Type Block::ImpliedType() const {
   cty::Type::AttributeTypes types;
-  for (const Attribute& attribute : attributes) types.emplace(attribute.name, attribute.type);
+  for (const Attribute& attribute : attributes) {
+    types.emplace(attribute.name, attribute.ValueType());
+  }
   for (const NestedBlock& nested : block_types) {
     cty::Type inner = nested.block.ImpliedType();
     switch (nested.nesting) {

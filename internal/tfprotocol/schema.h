@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -9,15 +10,25 @@
 
 namespace tfprotocol {
 
+struct NestedAttributes;
+
 struct Attribute {
   std::string name;
-  cty::Type type;
+  cty::Type type;           // Ignored when `nested` is set.
   std::string description;  // Markdown.
   bool required = false;
   bool optional = false;
   bool computed = false;
   bool sensitive = false;
   bool deprecated = false;
+  // Terraform accepts it in configuration but never stores it in state or plan (protocol 6.8).
+  bool write_only = false;
+  // A nested attribute (protocol 6): its value is an object of these attributes, or a list, set or
+  // map of such objects, and Terraform validates each inner attribute's flags itself.
+  std::shared_ptr<const NestedAttributes> nested;
+
+  // The attribute's value type: `type`, or the type `nested` implies.
+  cty::Type ValueType() const;
 
   // Shorthands for the common kinds of attribute.
   static Attribute Optional(std::string name, cty::Type type, std::string description) {
@@ -59,6 +70,14 @@ struct NestedBlock {
   Nesting nesting = Nesting::kList;
   int64_t min_items = 0;
   int64_t max_items = 0;
+};
+
+// Nesting of a nested attribute's objects (the protocol's Schema.Object.NestingMode).
+enum class ObjectNesting { kSingle = 1, kList = 2, kSet = 3, kMap = 4 };
+
+struct NestedAttributes {
+  std::vector<Attribute> attributes;
+  ObjectNesting nesting = ObjectNesting::kSingle;
 };
 
 struct Schema {
