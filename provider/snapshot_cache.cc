@@ -1,5 +1,9 @@
 #include "provider/snapshot_cache.h"
 
+#include <exception>
+
+#include "absl/strings/str_cat.h"
+
 namespace agora {
 
 std::shared_ptr<const SnapshotCache::Result> SnapshotCache::Get(const std::string& key,
@@ -16,7 +20,21 @@ std::shared_ptr<const SnapshotCache::Result> SnapshotCache::Get(const std::strin
     entry = slot;
   }
   if (owner) {
-    entry->result = std::make_shared<const Result>(fetch());
+    // Whatever happens in the fetch, the readers waiting for it are released: an exception
+    // becomes every reader's result (the owner's RPC still reports it as it escapes).
+    try {
+      entry->result = std::make_shared<const Result>(fetch());
+    } catch (const std::exception& e) {
+      entry->result = std::make_shared<const Result>(absl::InternalError(
+          absl::StrCat("The read of Agora's Notifications IPs failed unexpectedly: ", e.what())));
+      entry->done.Notify();
+      throw;
+    } catch (...) {
+      entry->result = std::make_shared<const Result>(
+          absl::InternalError("The read of Agora's Notifications IPs failed unexpectedly."));
+      entry->done.Notify();
+      throw;
+    }
     entry->done.Notify();
   } else {
     entry->done.WaitForNotification();

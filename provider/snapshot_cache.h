@@ -21,7 +21,9 @@ class SnapshotCache {
   using Result = absl::StatusOr<NcsFetchResult>;
   using Fetch = std::function<Result()>;
 
-  // Returns the result for `key`, calling `fetch` only if no reader has started it yet.
+  // Returns the result for `key`, calling `fetch` only if no reader has started it yet. If `fetch`
+  // throws, the exception propagates to its caller, and every other reader of `key`, waiting or
+  // later, gets an Internal error instead of hanging.
   std::shared_ptr<const Result> Get(const std::string& key, const Fetch& fetch);
 
  private:
