@@ -23,6 +23,7 @@ struct Attempt {
   std::string message;     // Agora's `message`, or a body excerpt.
   std::string request_id;
   std::string resource_id;
+  std::string not_retried;  // Why a transient failure was not retried here, when that was time.
 
   std::string Describe() const {
     std::string out = absl::StrCat(url, ": ");
@@ -37,6 +38,7 @@ struct Attempt {
       absl::StrAppend(&out, request_id.empty() ? " (" : ", ", "X-Resource-ID: ", resource_id);
     }
     if (!request_id.empty() || !resource_id.empty()) absl::StrAppend(&out, ")");
+    if (!not_retried.empty()) absl::StrAppend(&out, "; ", not_retried);
     return out;
   }
 };
@@ -295,7 +297,15 @@ absl::StatusOr<NcsFetchResult> NcsClient::Fetch(NcsService service) {
       // A transient failure: back off (Retry-After if given) and retry, never past total_timeout.
       if (retry >= settings_.max_retries) break;
       const absl::Duration delay = retry_after ? *retry_after : BackoffDelay(retry, jitter_());
-      if (clock_.Now() + delay >= deadline) break;  // No time to wait here: the next endpoint.
+      if (clock_.Now() + delay >= deadline) {
+        // No time to wait here: the next endpoint. Said in the error, should all of them fail.
+        attempts.back().not_retried = absl::StrCat(
+            "not retried: ", retry_after ? "Agora asked to wait " : "the next retry was due in ",
+            absl::FormatDuration(absl::Trunc(delay, absl::Milliseconds(1))),
+            retry_after ? " (Retry-After)" : "", ", past total_timeout (",
+            absl::FormatDuration(settings_.total_timeout), ")");
+        break;
+      }
       if (!clock_.SleepUntil(clock_.Now() + delay, cancellation_)) return cancelled();
     }
   }

@@ -150,6 +150,18 @@ TEST_F(NcsClientTest, RetryAfterNeverPassesTotalTimeout) {
   EXPECT_EQ(r->url, "https://b.example/v2/ncs/ip");
 }
 
+TEST_F(NcsClientTest, ARetryAfterLongerThanTotalTimeoutIsNamedInTheError) {
+  settings_.endpoints = {"https://a.example"};
+  settings_.total_timeout = absl::Seconds(9);
+  transport_.script.push_back({Response(429, "", {{"retry-after", "120"}})});
+  auto r = Fetch();
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(clock_.sleeps.empty());
+  EXPECT_THAT(std::string(r.status().message()),
+              HasSubstr("HTTP 429; not retried: Agora asked to wait 2m (Retry-After), past "
+                        "total_timeout (9s)"));
+}
+
 TEST_F(NcsClientTest, AfterMaxRetriesFailsOverToTheNextEndpoint) {
   settings_.max_retries = 1;
   transport_.script.push_back({Response(500, "")});
