@@ -71,8 +71,11 @@ absl::Status MapError(CURLcode code, const char* error_buffer, const Transfer& t
   switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_COULDNT_CONNECT:
       return absl::UnavailableError(detail);
+    case CURLE_COULDNT_CONNECT:
+      // Refused or unreachable: often brief (a restarting load balancer), so it is retried like
+      // any other network error; Agora's failover guidance retries the same domain first.
+      return absl::UnknownError(detail);
     case CURLE_OPERATION_TIMEDOUT:
       return absl::DeadlineExceededError(
           absl::StrCat("no complete answer within ",

@@ -34,14 +34,14 @@ struct HttpResponse {
 };
 
 // Transport failures map to status codes so callers can decide what to retry:
-//   Unavailable       could not resolve the host or connect (try the next endpoint)
+//   Unavailable       could not resolve the host or the proxy (try the next endpoint at once)
 //   DeadlineExceeded  the attempt took longer than `timeout`
 //   Cancelled         `cancellation` was set
 //   ResourceExhausted the body exceeded `max_body_bytes`
 //   FailedPrecondition TLS verification failed (a configuration problem, not transient)
 //   NotFound          no CA certificates to verify the server with (provider/ca_store.h)
 //   Internal          the request could not be sent from this machine (e.g. out of memory)
-//   Unknown           anything else (e.g. the connection dropped mid-body)
+//   Unknown           anything else: the connection refused, or dropped mid-body (transient)
 // Any HTTP status, including 4xx/5xx, is a successful transfer.
 class HttpTransport {
  public:

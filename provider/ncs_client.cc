@@ -216,7 +216,7 @@ absl::StatusOr<NcsFetchResult> NcsClient::Fetch(NcsService service) {
                   {{"url", url}, {"error", std::string(response.status().message())}});
         const absl::StatusCode code = response.status().code();
         if (code == absl::StatusCode::kCancelled) return cancelled();
-        if (code == absl::StatusCode::kUnavailable) break;  // DNS/connect: next endpoint now.
+        if (code == absl::StatusCode::kUnavailable) break;  // DNS: the next endpoint now.
         if (code == absl::StatusCode::kResourceExhausted) {
           return fail(absl::StatusCode::kInvalidArgument,
                       "Agora's answer is not a list of Notifications IPs.");

@@ -261,10 +261,14 @@ class ResilienceTest(unittest.TestCase):
 
     # --- failover ---------------------------------------------------------------------------------
 
-    def test_refused_connection_moves_to_the_next_endpoint(self) -> None:
-        fake = self.fake()
+    def test_refused_connection_is_retried_then_moves_to_the_next_endpoint(self) -> None:
+        # A refusal is often brief, so it is retried like other network errors (with one
+        # endpoint, or on the last, it would otherwise fail a scheduled run at once).
         dead = f"http://127.0.0.1:{closed_port()}"
-        self.assertSucceeds(self.apply(self.provider([dead, fake.url])))
+        result = self.apply(self.provider([dead], max_retries=1, total_timeout="30s"))
+        self.assertFailsWith(result, "2 attempts on 1 endpoint", dead)
+        fake = self.fake()
+        self.assertSucceeds(self.apply(self.provider([dead, fake.url], max_retries=0)))
         self.assertEqual(fake.request_count(V2), 1)
 
     @unittest.skipUnless(harness._loopback_dns_prefix(),

@@ -174,7 +174,17 @@ TEST_F(NcsClientTest, AfterMaxRetriesFailsOverToTheNextEndpoint) {
                                       "https://b.example/v2/ncs/ip"}));
 }
 
-TEST_F(NcsClientTest, ConnectFailureMovesOnAtOnce) {
+TEST_F(NcsClientTest, ARefusedConnectionIsRetriedWithBackoff) {
+  settings_.endpoints = {"https://a.example"};
+  transport_.script.push_back({absl::UnknownError("Failed to connect to a.example port 443")});
+  transport_.script.push_back({Response(200, kBody)});
+  auto r = Fetch();
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(clock_.sleeps.size(), 1u);
+  EXPECT_EQ(r->attempts, 2);
+}
+
+TEST_F(NcsClientTest, ANameThatDoesNotResolveMovesOnAtOnce) {
   transport_.script.push_back({absl::UnavailableError("Could not resolve host: a.example")});
   transport_.script.push_back({Response(200, kBody)});
   auto r = Fetch();
