@@ -7,6 +7,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "internal/base/log.h"
+#include "provider/setting_checks.h"
 
 namespace agora {
 namespace {
@@ -65,9 +66,41 @@ int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return cancellation != nullptr && cancellation->cancelled() ? 1 : 0;
 }
 
+// Never proxied, whatever the settings: a proxy cannot reach this machine's loopback, and Go's
+// net/http makes the same exception.
+constexpr char kLoopbackHosts[] = "localhost,127.0.0.0/8,::1";
+
+// The host of `url`, or "" when libcurl cannot parse it (it then refuses the request itself).
+std::string HostOf(const std::string& url) {
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> parsed(curl_url(), &curl_url_cleanup);
+  char* host = nullptr;
+  if (!parsed || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK ||
+      curl_url_get(parsed.get(), CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+    return "";
+  }
+  std::string out(host);
+  curl_free(host);
+  return out;
+}
+
+// The proxy URL without its user information (a proxy password never reaches a message).
+std::string RedactedProxy(const std::string& proxy_url) {
+  absl::string_view url = proxy_url;
+  const size_t scheme_end = url.find("://");
+  const size_t authority = scheme_end == absl::string_view::npos ? 0 : scheme_end + 3;
+  const size_t at = url.find('@', authority);
+  const size_t path = url.find_first_of("/?#", authority);
+  if (at == absl::string_view::npos || (path != absl::string_view::npos && at > path)) {
+    return proxy_url;
+  }
+  return absl::StrCat(url.substr(0, authority), url.substr(at + 1));
+}
+
+// `proxy_note` is appended to the message: which proxy the transfer was given, if any.
 absl::Status MapError(CURLcode code, const char* error_buffer, const Transfer& transfer,
-                      const HttpRequest& request) {
+                      const HttpRequest& request, const std::string& proxy_note) {
   std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
+  absl::StrAppend(&detail, proxy_note);
   switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
@@ -184,9 +217,13 @@ absl::StatusOr<HttpResponse> CurlTransport::Perform(const HttpRequest& request, 
   }
 
   // An empty string disables libcurl's own reading of proxy variables: the provider has already
-  // resolved them (both spellings) into options_.
-  curl_easy_setopt(h, CURLOPT_PROXY, options_.proxy_url.c_str());
-  curl_easy_setopt(h, CURLOPT_NOPROXY, options_.no_proxy.c_str());
+  // resolved them (both spellings) into options_. Loopback hosts always bypass the proxy.
+  const bool proxied = !options_.proxy_url.empty() && !IsLoopbackHost(HostOf(request.url));
+  const std::string no_proxy = options_.no_proxy.empty()
+                                   ? std::string(kLoopbackHosts)
+                                   : absl::StrCat(options_.no_proxy, ",", kLoopbackHosts);
+  curl_easy_setopt(h, CURLOPT_PROXY, proxied ? options_.proxy_url.c_str() : "");
+  curl_easy_setopt(h, CURLOPT_NOPROXY, no_proxy.c_str());
 
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
@@ -198,7 +235,18 @@ absl::StatusOr<HttpResponse> CurlTransport::Perform(const HttpRequest& request, 
 
   CURLcode code = curl_easy_perform(h);
   if (curl_code != nullptr) *curl_code = code;
-  if (code != CURLE_OK) return MapError(code, error_buffer, transfer, request);
+  if (code != CURLE_OK) {
+    std::string proxy_note;
+    if (proxied) {
+      // libcurl itself decides whether NO_PROXY exempts the host, so then both are named.
+      proxy_note = options_.no_proxy.empty()
+                       ? absl::StrCat(" (through the proxy ", RedactedProxy(options_.proxy_url),
+                                      ")")
+                       : absl::StrCat(" (proxy ", RedactedProxy(options_.proxy_url),
+                                      ", NO_PROXY \"", options_.no_proxy, "\")");
+    }
+    return MapError(code, error_buffer, transfer, request, proxy_note);
+  }
   long status = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   transfer.response.status = static_cast<int>(status);

@@ -1,7 +1,8 @@
 // HttpTransport on libcurl: TLS verification on (the system store found by provider/ca_store.h,
 // or only the configured CA),
 // explicit proxy settings only (libcurl's own environment lookup is disabled so that the
-// provider's resolution of HTTPS_PROXY/https_proxy/NO_PROXY/no_proxy is the one that applies), no
+// provider's resolution of HTTPS_PROXY/https_proxy/NO_PROXY/no_proxy is the one that applies;
+// loopback hosts are never proxied, as in Go's net/http, and errors name the proxy), no
 // redirects, a per-attempt timeout, a body size cap and cancellation.
 //
 // Thread-safe: each Get() uses its own easy handle.

@@ -109,6 +109,9 @@ std::string AsciiHint(absl::string_view text) {
   return "";
 }
 
+
+}  // namespace
+
 bool IsLoopbackHost(absl::string_view host) {
   if (absl::EqualsIgnoreCase(host, "localhost")) return true;
   if (absl::ConsumePrefix(&host, "[")) absl::ConsumeSuffix(&host, "]");
@@ -117,8 +120,6 @@ bool IsLoopbackHost(absl::string_view host) {
   if (ip->is_v4()) return (ip->v4_value() >> 24) == 127;
   return *ip == *IpAddress::Parse("::1");
 }
-
-}  // namespace
 
 std::string RegionList() { return absl::StrJoin(kRegions, ", "); }
 

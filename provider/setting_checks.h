@@ -27,5 +27,7 @@ absl::Status ValidateProxyUrl(absl::string_view url);
 absl::Status ValidateCaPem(absl::string_view pem);
 // A readable file holding at least one PEM certificate.
 absl::Status ValidateCaFile(const std::string& path);
+// localhost, 127.0.0.0/8 or ::1 (IPv6 literals with or without brackets).
+bool IsLoopbackHost(absl::string_view host);
 
 }  // namespace agora

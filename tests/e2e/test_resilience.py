@@ -35,9 +35,14 @@ def closed_port() -> int:
         return s.getsockname()[1]
 
 
+# A host name only the test proxy knows: it tunnels there to 127.0.0.1. The provider never
+# resolves it while it goes through the proxy, so no query leaves the machine.
+PROXIED_HOST = "api.proxied.test"
+
+
 class ConnectProxy:
     """A minimal HTTP CONNECT proxy on 127.0.0.1 that records the targets it tunnels to. It
-    tunnels only to loopback targets."""
+    tunnels only to loopback targets and to PROXIED_HOST, which it takes to be 127.0.0.1."""
 
     def __init__(self) -> None:
         self.targets: List[str] = []
@@ -76,7 +81,7 @@ class ConnectProxy:
             method, target, _ = request_line.split(" ", 2)
             host, _, port = target.rpartition(":")
             self.targets.append(f"{method} {target}")
-            if method != "CONNECT" or host not in ("127.0.0.1", "localhost"):
+            if method != "CONNECT" or host not in ("127.0.0.1", "localhost", PROXIED_HOST):
                 client.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
                 return
             with socket.create_connection(("127.0.0.1", int(port)), timeout=10) as upstream:
@@ -210,8 +215,8 @@ class ResilienceTest(unittest.TestCase):
             self.assertIn(needle, text, result.describe())
         return text
 
-    def apply_with_mounts(self, provider: Mapping[str, Any],
-                          mounts: Sequence[Tuple[Path, Path]]) -> harness.TerraformResult:
+    def apply_with_mounts(self, provider: Mapping[str, Any], mounts: Sequence[Tuple[Path, Path]],
+                          env: Optional[Mapping[str, str]] = None) -> harness.TerraformResult:
         """``terraform apply`` of ``provider`` in a private mount namespace where each (source,
         target) of ``mounts`` is bind-mounted first: a way to change what this machine's files
         look like to terraform and the provider only. Skips the test where that is impossible."""
@@ -229,7 +234,8 @@ class ResilienceTest(unittest.TestCase):
                    script + ' && exec "$@"', "sh", harness.terraform_binary(), "apply",
                    "-no-color", "-input=false", "-auto-approve"]
         proc = subprocess.run(command, cwd=str(self.workdir.path),
-                              env=harness.clean_env(self.workdir.home), stdin=subprocess.DEVNULL,
+                              env=harness.clean_env(self.workdir.home, env),
+                              stdin=subprocess.DEVNULL,
                               capture_output=True, text=True, timeout=harness.TERRAFORM_TIMEOUT,
                               start_new_session=True)
         return harness.TerraformResult(proc.returncode, proc.stdout, proc.stderr, command)
@@ -401,30 +407,62 @@ class ResilienceTest(unittest.TestCase):
         self.assertSucceeds(result)
         self.assertIn("TLS verification is disabled", harness.normalize_output(result.output))
 
+    def proxied_fake(self) -> Tuple[Any, Any, str]:
+        """A fake over HTTPS whose certificate names PROXIED_HOST, and its URL by that name."""
+        certs = generate_test_certificates(harness.make_temp_dir("certs"),
+                                           dns_names=[PROXIED_HOST])
+        fake = self.fake(tls_cert=certs.server_cert, tls_key=certs.server_key)
+        return fake, certs, f"https://{PROXIED_HOST}:{fake.port}"
+
     def test_requests_go_through_the_proxy_and_no_proxy_bypasses_it(self) -> None:
-        fake, certs = self.tls_fake()
+        fake, certs, url = self.proxied_fake()
         proxy = ConnectProxy()
         self.addCleanup(proxy.stop)
-        target = f"CONNECT 127.0.0.1:{fake.port}"
+        target = f"CONNECT {PROXIED_HOST}:{fake.port}"
         for variable in ("HTTPS_PROXY", "https_proxy"):
             proxy.targets.clear()
             self.workdir.remove_state()
-            self.assertSucceeds(self.apply(self.provider([fake.url],
-                                                         ca_cert_file=str(certs.ca_cert)),
+            self.assertSucceeds(self.apply(self.provider([url], ca_cert_file=str(certs.ca_cert)),
                                            env={variable: proxy.url}))
             self.assertIn(target, proxy.targets, variable)
         proxy.targets.clear()
-        self.assertSucceeds(self.apply(self.provider([fake.url], ca_cert_file=str(certs.ca_cert),
+        self.assertSucceeds(self.apply(self.provider([url], ca_cert_file=str(certs.ca_cert),
                                                      proxy_url=proxy.url)))
         self.assertIn(target, proxy.targets)
+        # NO_PROXY: the provider connects itself, to the address /etc/hosts gives the name.
+        hosts = self.workdir.root / "hosts"
+        hosts.write_text(f"127.0.0.1 localhost {PROXIED_HOST}\n")
         for variable in ("NO_PROXY", "no_proxy"):
             proxy.targets.clear()
             before = fake.request_count(V2)
-            self.assertSucceeds(self.apply(self.provider([fake.url],
-                                                         ca_cert_file=str(certs.ca_cert)),
-                                           env={"HTTPS_PROXY": proxy.url, variable: "127.0.0.1"}))
+            self.assertSucceeds(self.apply_with_mounts(
+                self.provider([url], ca_cert_file=str(certs.ca_cert)),
+                [(hosts, Path("/etc/hosts"))],
+                env={"HTTPS_PROXY": proxy.url, variable: PROXIED_HOST}))
             self.assertEqual(proxy.targets, [], variable)
             self.assertEqual(fake.request_count(V2), before + 1)
+
+    def test_loopback_endpoints_are_never_proxied(self) -> None:
+        # As in Go's net/http: a proxy cannot reach this machine's loopback.
+        fake, certs = self.tls_fake()
+        proxy = ConnectProxy()
+        self.addCleanup(proxy.stop)
+        for endpoint in (fake.url, f"https://localhost:{fake.port}"):
+            self.workdir.remove_state()
+            self.assertSucceeds(self.apply(self.provider([endpoint],
+                                                         ca_cert_file=str(certs.ca_cert)),
+                                           env={"HTTPS_PROXY": proxy.url}))
+        self.assertEqual(proxy.targets, [])
+
+    def test_a_proxy_that_cannot_be_reached_is_named_without_its_password(self) -> None:
+        fake, certs, url = self.proxied_fake()
+        proxy = f"http://alice:pr0xy-PASSWORD@127.0.0.1:{closed_port()}"
+        result = self.apply(self.provider([url], ca_cert_file=str(certs.ca_cert), max_retries=0),
+                            env={"HTTPS_PROXY": proxy})
+        text = self.assertFailsWith(result, "through the proxy http://127.0.0.1:")
+        self.assertNotIn("pr0xy-PASSWORD", result.output)
+        self.assertNotIn("alice", text)
+        self.assertEqual(fake.request_count(V2), 0)
 
     # --- cancellation -----------------------------------------------------------------------------
 
