@@ -161,8 +161,9 @@ absl::StatusOr<HttpResponse> CurlTransport::Get(const HttpRequest& request) {
       (code != CURLE_PEER_FAILED_VERIFICATION && code != CURLE_SSL_CACERT_BADFILE)) {
     return response;
   }
-  base::Log(base::LogLevel::kDebug, "TLS verification failed with the system CA directory; "
-                                    "retrying with the system CA bundle",
+  base::Log(base::LogLevel::kDebug,
+            "TLS verification failed with the system CA directory; "
+            "retrying with the system CA bundle",
             {{"url", request.url}, {"bundle", store->bundle_file}});
   return Perform(request, Trust{store->bundle_file, store->hashed_directories}, nullptr);
 }
@@ -239,11 +240,11 @@ absl::StatusOr<HttpResponse> CurlTransport::Perform(const HttpRequest& request, 
     std::string proxy_note;
     if (proxied) {
       // libcurl itself decides whether NO_PROXY exempts the host, so then both are named.
-      proxy_note = options_.no_proxy.empty()
-                       ? absl::StrCat(" (through the proxy ", RedactedProxy(options_.proxy_url),
-                                      ")")
-                       : absl::StrCat(" (proxy ", RedactedProxy(options_.proxy_url),
-                                      ", NO_PROXY \"", options_.no_proxy, "\")");
+      proxy_note =
+          options_.no_proxy.empty()
+              ? absl::StrCat(" (through the proxy ", RedactedProxy(options_.proxy_url), ")")
+              : absl::StrCat(" (proxy ", RedactedProxy(options_.proxy_url), ", NO_PROXY \"",
+                             options_.no_proxy, "\")");
     }
     return MapError(code, error_buffer, transfer, request, proxy_note);
   }

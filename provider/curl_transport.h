@@ -8,9 +8,9 @@
 // Thread-safe: each Get() uses its own easy handle.
 #pragma once
 
-#include <string>
-
 #include <curl/curl.h>
+
+#include <string>
 
 #include "provider/ca_store.h"
 #include "provider/http_transport.h"

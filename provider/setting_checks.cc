@@ -12,8 +12,8 @@
 
 #include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
@@ -34,9 +34,7 @@ struct UrlParts {
 
 // ASCII only: libcurl is built without IDN (cmake/DebianCurl.cmake), so an internationalised
 // name must be written in its xn-- form.
-bool IsHostNameChar(char c) {
-  return absl::ascii_isalnum(c) || c == '-' || c == '.' || c == '_';
-}
+bool IsHostNameChar(char c) { return absl::ascii_isalnum(c) || c == '-' || c == '.' || c == '_'; }
 
 // Splits scheme://[user@]host[:port][/path][?query][#fragment] as RFC 3986 does, strictly enough
 // to check what a user typed before any request: nullopt when it is not such a URL. libcurl parses
@@ -108,7 +106,6 @@ std::string AsciiHint(absl::string_view text) {
   }
   return "";
 }
-
 
 }  // namespace
 

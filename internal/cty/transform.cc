@@ -34,8 +34,8 @@ absl::StatusOr<Value> RebuildChildren(const Value& value, Path& path,
     case Kind::kMap: {
       Value::Attributes elements;
       for (const auto& [key, child] : value.attributes()) {
-        ASSIGN_OR_RETURN(elements[key], Child(child, type.element(), PathStep::Key(key), path,
-                                              transformer));
+        ASSIGN_OR_RETURN(elements[key],
+                         Child(child, type.element(), PathStep::Key(key), path, transformer));
       }
       return Value::Map(type.element(), std::move(elements));
     }
@@ -48,8 +48,8 @@ absl::StatusOr<Value> RebuildChildren(const Value& value, Path& path,
         const Type& element_type =
             type.kind() == Kind::kTuple ? type.tuple_elements()[i] : type.element();
         ASSIGN_OR_RETURN(Value element,
-                         Child(children[i], element_type,
-                               PathStep::Index(static_cast<int64_t>(i)), path, transformer));
+                         Child(children[i], element_type, PathStep::Index(static_cast<int64_t>(i)),
+                               path, transformer));
         elements.push_back(std::move(element));
       }
       if (type.kind() == Kind::kList) return Value::List(type.element(), std::move(elements));
@@ -68,14 +68,13 @@ absl::StatusOr<Value> Walk(const Value& value, const Type& declared, Path& path,
     ASSIGN_OR_RETURN(rebuilt, RebuildChildren(value, path, transformer));
   }
   Value result = transformer(path, rebuilt);
-  const bool fits = declared.kind() == Kind::kDynamic || result.type() == declared ||
-                    (result.type().kind() == Kind::kDynamic &&
-                     (result.is_null() || !result.is_known()));
+  const bool fits =
+      declared.kind() == Kind::kDynamic || result.type() == declared ||
+      (result.type().kind() == Kind::kDynamic && (result.is_null() || !result.is_known()));
   if (!fits) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("at ", path.empty() ? "the root" : PathString(path), ": the transform gave a ",
-                     result.type().FriendlyName(), " where a ", declared.FriendlyName(),
-                     " belongs"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "at ", path.empty() ? "the root" : PathString(path), ": the transform gave a ",
+        result.type().FriendlyName(), " where a ", declared.FriendlyName(), " belongs"));
   }
   return result;
 }

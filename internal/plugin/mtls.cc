@@ -130,8 +130,8 @@ absl::StatusOr<std::string> EncodePrivateKeyPem(const EVP_PKEY* key, const Encod
   unsigned char der[sizeof(kVersionAndKeyHeader) + kScalarSize + sizeof(kCurveAndPointHeader) +
                     std::tuple_size_v<EncodedPoint>];
   static_assert(sizeof(der) == 2 + 0x77);
-  unsigned char* cursor = std::copy(std::begin(kVersionAndKeyHeader),
-                                    std::end(kVersionAndKeyHeader), der);
+  unsigned char* cursor =
+      std::copy(std::begin(kVersionAndKeyHeader), std::end(kVersionAndKeyHeader), der);
 
   BIGNUM* scalar = nullptr;
   bool ok = EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_PRIV_KEY, &scalar) == 1 &&
@@ -217,8 +217,8 @@ absl::Status ValidateClientCertificatePem(std::string_view pem) {
     const unsigned char* cursor = der;
     ASN1_SEQUENCE_ANY* parts = d2i_ASN1_SEQUENCE_ANY(nullptr, &cursor, size);
     // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }
-    valid = std::string_view(name) == PEM_STRING_X509 && parts != nullptr &&
-            cursor == der + size && sk_ASN1_TYPE_num(parts) == 3;
+    valid = std::string_view(name) == PEM_STRING_X509 && parts != nullptr && cursor == der + size &&
+            sk_ASN1_TYPE_num(parts) == 3;
     sk_ASN1_TYPE_pop_free(parts, ASN1_TYPE_free);
   }
   OPENSSL_free(name);

@@ -11,8 +11,8 @@ void AttributeToProto(const Attribute& attribute, tfplugin6::Schema::Attribute* 
   // Exactly one of type and nested_type: Terraform refuses a schema with both or neither.
   if (attribute.nested != nullptr) {
     tfplugin6::Schema::Object* object = a->mutable_nested_type();
-    object->set_nesting(static_cast<tfplugin6::Schema::Object::NestingMode>(
-        attribute.nested->nesting));
+    object->set_nesting(
+        static_cast<tfplugin6::Schema::Object::NestingMode>(attribute.nested->nesting));
     for (const Attribute& inner : attribute.nested->attributes) {
       AttributeToProto(inner, object->add_attributes());
     }

@@ -62,8 +62,7 @@ TEST(TransformTest, ReplacesNestedValuesAndRebuildsTheirParents) {
     return v;
   });
   ASSERT_TRUE(upper.ok());
-  EXPECT_EQ(upper->GetAttr("rules").elements()[1].GetAttr("cidr").as_string(),
-            "198.51.100.0/24!");
+  EXPECT_EQ(upper->GetAttr("rules").elements()[1].GetAttr("cidr").as_string(), "198.51.100.0/24!");
   EXPECT_EQ(upper->GetAttr("name").as_string(), "web");
 }
 

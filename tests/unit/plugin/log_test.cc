@@ -28,9 +28,8 @@ rapidjson::Document Parse(const std::string& line) {
 TEST(FormatLogLineTest, WritesHclogJsonWithStringValues) {
   std::string line = FormatLogLine(LogLevel::kWarn, "provider.example", "hello",
                                    {{"k", "v"}, {"n", "1"}}, "2026-01-01T00:00:00.000000Z");
-  EXPECT_EQ(line,
-            R"({"@level":"warn","@message":"hello","@module":"provider.example",)"
-            R"("@timestamp":"2026-01-01T00:00:00.000000Z","k":"v","n":"1"})");
+  EXPECT_EQ(line, R"({"@level":"warn","@message":"hello","@module":"provider.example",)"
+                  R"("@timestamp":"2026-01-01T00:00:00.000000Z","k":"v","n":"1"})");
 }
 
 TEST(FormatLogLineTest, EscapesEverythingJsonNeeds) {

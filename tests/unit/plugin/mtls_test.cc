@@ -62,8 +62,8 @@ TEST_F(GenerateServerCertificateTest, IsAVersion3SelfSignedCaForLocalhost) {
                             sizeof(common_name));
   EXPECT_STREQ(common_name, "localhost");
   char organization[64] = {};
-  X509_NAME_get_text_by_NID(X509_get_subject_name(cert_.get()), NID_organizationName,
-                            organization, sizeof(organization));
+  X509_NAME_get_text_by_NID(X509_get_subject_name(cert_.get()), NID_organizationName, organization,
+                            sizeof(organization));
   EXPECT_STREQ(organization, kOrganization);
   EXPECT_EQ(X509_verify(cert_.get(), X509_get0_pubkey(cert_.get())), 1);
   EXPECT_GT(X509_check_ca(cert_.get()), 0);
@@ -111,8 +111,8 @@ TEST_F(GenerateServerCertificateTest, UsesAnEcdsaP256KeyMatchingThePrivateKey) {
 
 std::string TraditionalPem(EVP_PKEY* key) {
   OpenSslPtr<BIO> bio(BIO_new(BIO_s_mem()));
-  if (PEM_write_bio_PrivateKey_traditional(bio.get(), key, nullptr, nullptr, 0, nullptr,
-                                           nullptr) != 1) {
+  if (PEM_write_bio_PrivateKey_traditional(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) !=
+      1) {
     return "";
   }
   char* data = nullptr;

@@ -116,8 +116,7 @@ TEST(FindSystemCaStoreTest, BothHashedDirectoriesAreJoinedForOpenSsl) {
 
   absl::StatusOr<SystemCaStore> store = FindSystemCaStore("", root.path());
   ASSERT_TRUE(store.ok()) << store.status();
-  EXPECT_EQ(store->hashed_directories,
-            root("/etc/ssl/certs") + ":" + root("/etc/pki/tls/certs"));
+  EXPECT_EQ(store->hashed_directories, root("/etc/ssl/certs") + ":" + root("/etc/pki/tls/certs"));
 }
 
 TEST(FindSystemCaStoreTest, SslCertDirReplacesTheProbedLocations) {
@@ -154,11 +153,10 @@ TEST(FindSystemCaStoreTest, NothingFoundSaysWhereItLookedAndWhatToSet) {
 
 TEST(FindSystemCaStoreTest, CandidatesAreGosList) {
   EXPECT_THAT(CaBundleCandidates(),
-              ::testing::ElementsAre("/etc/ssl/certs/ca-certificates.crt",
-                                     "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/ca-bundle.pem",
-                                     "/etc/pki/tls/cacert.pem",
-                                     "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
-                                     "/etc/ssl/cert.pem"));
+              ::testing::ElementsAre(
+                  "/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
+                  "/etc/ssl/ca-bundle.pem", "/etc/pki/tls/cacert.pem",
+                  "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", "/etc/ssl/cert.pem"));
   EXPECT_THAT(CaDirectoryCandidates(),
               ::testing::ElementsAre("/etc/ssl/certs", "/etc/pki/tls/certs"));
 }

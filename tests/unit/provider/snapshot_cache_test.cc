@@ -69,10 +69,14 @@ TEST(SnapshotCacheTest, AFetchThatThrowsReleasesTheReadersWaitingForIt) {
   EXPECT_THAT(std::string(result->status().message()), HasSubstr("boom"));
 
   // A later reader gets the same failure without a new fetch.
-  EXPECT_EQ(cache.Get("k", [] {
-              ADD_FAILURE() << "a second fetch ran";
-              return SnapshotCache::Result(absl::OkStatus());
-            })->status().code(),
+  EXPECT_EQ(cache
+                .Get("k",
+                     [] {
+                       ADD_FAILURE() << "a second fetch ran";
+                       return SnapshotCache::Result(absl::OkStatus());
+                     })
+                ->status()
+                .code(),
             absl::StatusCode::kInternal);
 }
 
