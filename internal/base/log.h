@@ -1,5 +1,5 @@
 // Provider logging in hclog's JSON line format on stderr, which Terraform re-levels and shows under
-// `provider.<executable>` (docs/design/plugin-protocol.md §6). The level comes from
+// `provider.<executable>` (docs/design/terraform-plugin.md §6). The level comes from
 // TF_LOG_PROVIDER, else TF_LOG; unset or OFF means nothing is written. Thread-safe: each line is
 // written with one write(2).
 //

@@ -1,4 +1,4 @@
-// go-plugin's own services, served next to the provider's (docs/design/plugin-protocol.md §3).
+// go-plugin's own services, served next to the provider's (docs/design/terraform-plugin.md §3).
 // They share the proto package name `plugin` with this namespace, so the generated types
 // (plugin::GRPCController, plugin::Empty, ...) live here too.
 #pragma once

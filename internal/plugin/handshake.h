@@ -1,6 +1,6 @@
 // The text side of go-plugin's handshake: the magic-cookie guard, application protocol version
 // negotiation, and the lines printed on stdout once the server listens
-// (docs/design/plugin-protocol.md §1, §7). Pure functions of their inputs; thread-safe.
+// (docs/design/terraform-plugin.md §1, §7). Pure functions of their inputs; thread-safe.
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 // AutoMTLS, the plugin's half: a fresh key and self-signed server certificate per process, shaped
 // so that go-plugin's client (Go crypto/x509) accepts it when pinned as its only root
-// (docs/design/plugin-protocol.md §2). Thread-safe; each call returns new, independent material.
+// (docs/design/terraform-plugin.md §2). Thread-safe; each call returns new, independent material.
 #pragma once
 
 #include <string>
