@@ -32,19 +32,31 @@ struct Attribute {
 
   // Shorthands for the common kinds of attribute.
   static Attribute Optional(std::string name, cty::Type type, std::string description) {
-    return Attribute{std::move(name), std::move(type), std::move(description), false, true};
+    return Make(std::move(name), std::move(type), std::move(description), true, false);
   }
   static Attribute Computed(std::string name, cty::Type type, std::string description) {
-    return Attribute{std::move(name), std::move(type), std::move(description), false, false, true};
+    return Make(std::move(name), std::move(type), std::move(description), false, true);
   }
   // An optional argument with a default: the provider stores the effective value when the
   // configuration leaves it null, so `terraform console` and `output` show the default.
   static Attribute OptionalComputed(std::string name, cty::Type type, std::string description) {
-    return Attribute{std::move(name), std::move(type), std::move(description), false, true, true};
+    return Make(std::move(name), std::move(type), std::move(description), true, true);
   }
   Attribute AsSensitive() && {
     sensitive = true;
     return std::move(*this);
+  }
+
+ private:
+  static Attribute Make(std::string name, cty::Type type, std::string description, bool optional,
+                        bool computed) {
+    Attribute a;
+    a.name = std::move(name);
+    a.type = std::move(type);
+    a.description = std::move(description);
+    a.optional = optional;
+    a.computed = computed;
+    return a;
   }
 };
 
