@@ -10,6 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "internal/base/log.h"
 #include "provider/curl_transport.h"
+#include "provider/ncs_ip_set_resource.h"
 #include "provider/ncs_ips_data_source.h"
 
 namespace agora {
@@ -45,6 +46,7 @@ AgoraProvider::AgoraProvider(const base::Env& env, Clock& clock, TransportFactor
       transport_factory_(std::move(transport_factory)),
       schema_(ProviderSchema()) {
   data_sources_.push_back(std::make_unique<NcsIpsDataSource>(*this));
+  resources_.push_back(std::make_unique<NcsIpSetResource>(*this));
 }
 
 AgoraProvider::~AgoraProvider() = default;
@@ -52,6 +54,12 @@ AgoraProvider::~AgoraProvider() = default;
 std::vector<tfprotocol::DataSource*> AgoraProvider::data_sources() {
   std::vector<tfprotocol::DataSource*> out;
   for (auto& ds : data_sources_) out.push_back(ds.get());
+  return out;
+}
+
+std::vector<tfprotocol::Resource*> AgoraProvider::resources() {
+  std::vector<tfprotocol::Resource*> out;
+  for (auto& r : resources_) out.push_back(r.get());
   return out;
 }
 
@@ -98,7 +106,9 @@ std::shared_ptr<const SnapshotCache::Result> AgoraProvider::FetchSnapshot(
     std::uniform_real_distribution<double> jitter(0.0, 1.0);
     NcsClient client(s, *configured.transport, clock_, configured.cancellation,
                      [&] { return jitter(rng); });
-    return client.Fetch(service);
+    absl::StatusOr<NcsFetchResult> result = client.Fetch(service);
+    if (result.ok()) result->received_at = clock_.Now();
+    return result;
   });
 }
 

@@ -1,5 +1,5 @@
 // The Agora provider: the provider block's settings, the configured HTTP stack every data source
-// shares, the per-process snapshot cache and cancellation.
+// and resource share, the per-process snapshot cache and cancellation.
 //
 // Thread-safety: Configure() may run again (reattach mode) while reads are in flight; readers take
 // a shared_ptr to the configuration current at their start.
@@ -35,6 +35,7 @@ class AgoraProvider final : public tfprotocol::Provider {
 
   const tfprotocol::Schema& schema() const override { return schema_; }
   std::vector<tfprotocol::DataSource*> data_sources() override;
+  std::vector<tfprotocol::Resource*> resources() override;
   tfprotocol::Diagnostics ValidateConfig(const cty::Value& config) const override;
   tfprotocol::Diagnostics Configure(const tfprotocol::ConfigureRequest& request) override;
   void Stop() override;
@@ -55,6 +56,7 @@ class AgoraProvider final : public tfprotocol::Provider {
   // Reads the service's IPs once per (service, credentials, endpoint chain) per command.
   std::shared_ptr<const SnapshotCache::Result> FetchSnapshot(const Configured& configured,
                                                              NcsService service);
+  Clock& clock() const { return clock_; }
 
  private:
   const base::Env& env_;
@@ -62,6 +64,7 @@ class AgoraProvider final : public tfprotocol::Provider {
   TransportFactory transport_factory_;
   const tfprotocol::Schema schema_;
   std::vector<std::unique_ptr<tfprotocol::DataSource>> data_sources_;
+  std::vector<std::unique_ptr<tfprotocol::Resource>> resources_;
 
   mutable absl::Mutex mu_;
   std::shared_ptr<const Configured> configured_ ABSL_GUARDED_BY(mu_);

@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "provider/cancellation.h"
 #include "provider/clock.h"
 #include "provider/http_transport.h"
@@ -32,6 +33,7 @@ struct NcsFetchResult {
   std::string url;         // The endpoint that answered.
   int attempts = 0;        // HTTP attempts made in all.
   std::string request_id;  // X-Request-ID of the answer.
+  absl::Time received_at;  // When the answer arrived (the provider's clock).
 };
 
 // The backoff before retry number `retry` (0-based): 1 s, 3 s, 6 s, then 6 s, each plus up to 20 %

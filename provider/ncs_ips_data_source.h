@@ -17,7 +17,9 @@ class NcsIpsDataSource final : public tfprotocol::DataSource {
   std::string_view type_name() const override { return "agora_ncs_ips"; }
   const tfprotocol::Schema& schema() const override { return schema_; }
   tfprotocol::Diagnostics Validate(const cty::Value& config) const override;
-  tfprotocol::ReadResult Read(const cty::Value& config) override;
+  tfprotocol::ReadDataSourceResponse Read(
+      const tfprotocol::CallContext& context,
+      const tfprotocol::ReadDataSourceRequest& request) override;
 
  private:
   AgoraProvider& provider_;

@@ -46,6 +46,14 @@ void BlockToProto(const Block& block, tfplugin6::Schema::Block* out) {
   }
 }
 
+}  // namespace
+
+void SchemaToProto(const Schema& schema, tfplugin6::Schema* out) {
+  out->set_version(schema.version);
+  // Always materialise the block: Terraform crashes on a schema without one.
+  BlockToProto(schema.block, out->mutable_block());
+}
+
 void PathToProto(const AttributePath& path, tfplugin6::AttributePath* out) {
   for (const AttributePath::Step& step : path.steps()) {
     tfplugin6::AttributePath::Step* s = out->add_steps();
@@ -57,14 +65,6 @@ void PathToProto(const AttributePath& path, tfplugin6::AttributePath* out) {
       s->set_element_key_int(std::get<AttributePath::ElementKeyInt>(step).index);
     }
   }
-}
-
-}  // namespace
-
-void SchemaToProto(const Schema& schema, tfplugin6::Schema* out) {
-  out->set_version(schema.version);
-  // Always materialise the block: Terraform crashes on a schema without one.
-  BlockToProto(schema.block, out->mutable_block());
 }
 
 void DiagnosticsToProto(const Diagnostics& diagnostics,

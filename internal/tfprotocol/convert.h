@@ -13,6 +13,8 @@ namespace tfprotocol {
 
 void SchemaToProto(const Schema& schema, tfplugin6::Schema* out);
 
+void PathToProto(const AttributePath& path, tfplugin6::AttributePath* out);
+
 void DiagnosticsToProto(const Diagnostics& diagnostics,
                         google::protobuf::RepeatedPtrField<tfplugin6::Diagnostic>* out);
 

@@ -1,6 +1,8 @@
-// The tfplugin6 gRPC service: decodes requests into cty values, calls the Provider and its data
-// sources, and encodes their results and diagnostics. RPCs this provider does not support are
-// left to the generated base class, which answers UNIMPLEMENTED.
+// The tfplugin6 gRPC service: decodes requests into cty values, calls the Provider, its data
+// sources and its resources, and encodes their results and diagnostics. The handlers live in one
+// file per concept: provider_service.cc (the provider), data_source_rpcs.cc, resource_rpcs.cc.
+// RPCs this service does not support are left to the generated base class, which answers
+// UNIMPLEMENTED.
 //
 // Thread-safety: handlers run concurrently on gRPC's threads; the service's own state is immutable
 // after construction (the schema response is built once, on first use).
@@ -41,6 +43,24 @@ class ProviderService final : public tfplugin6::Provider::Service {
   grpc::Status ReadDataSource(grpc::ServerContext* context,
                               const tfplugin6::ReadDataSource::Request* request,
                               tfplugin6::ReadDataSource::Response* response) override;
+  grpc::Status ValidateResourceConfig(
+      grpc::ServerContext* context, const tfplugin6::ValidateResourceConfig::Request* request,
+      tfplugin6::ValidateResourceConfig::Response* response) override;
+  grpc::Status UpgradeResourceState(grpc::ServerContext* context,
+                                    const tfplugin6::UpgradeResourceState::Request* request,
+                                    tfplugin6::UpgradeResourceState::Response* response) override;
+  grpc::Status ReadResource(grpc::ServerContext* context,
+                            const tfplugin6::ReadResource::Request* request,
+                            tfplugin6::ReadResource::Response* response) override;
+  grpc::Status PlanResourceChange(grpc::ServerContext* context,
+                                  const tfplugin6::PlanResourceChange::Request* request,
+                                  tfplugin6::PlanResourceChange::Response* response) override;
+  grpc::Status ApplyResourceChange(grpc::ServerContext* context,
+                                   const tfplugin6::ApplyResourceChange::Request* request,
+                                   tfplugin6::ApplyResourceChange::Response* response) override;
+  grpc::Status ImportResourceState(grpc::ServerContext* context,
+                                   const tfplugin6::ImportResourceState::Request* request,
+                                   tfplugin6::ImportResourceState::Response* response) override;
   grpc::Status StopProvider(grpc::ServerContext* context,
                             const tfplugin6::StopProvider::Request* request,
                             tfplugin6::StopProvider::Response* response) override;
@@ -51,13 +71,20 @@ class ProviderService final : public tfplugin6::Provider::Service {
     cty::Type type;  // The schema's implied type, derived once.
   };
 
-  // Returns nullptr and adds an error diagnostic when `type_name` is not ours.
+  struct ResourceEntry {
+    Resource* resource;
+    cty::Type type;
+  };
+
+  // Return nullptr and add an error diagnostic when `type_name` is not ours.
   const DataSourceEntry* FindDataSource(const std::string& type_name,
                                         Diagnostics& diagnostics) const;
+  const ResourceEntry* FindResource(const std::string& type_name, Diagnostics& diagnostics) const;
 
   Provider& provider_;
   const cty::Type provider_type_;
   std::map<std::string, DataSourceEntry, std::less<>> data_sources_;
+  std::map<std::string, ResourceEntry, std::less<>> resources_;
 
   std::once_flag schema_once_;
   tfplugin6::GetProviderSchema::Response schema_response_;

@@ -41,10 +41,10 @@ class FakeDataSource final : public DataSource {
     }
     return d;
   }
-  ReadResult Read(const cty::Value& config) override {
+  ReadDataSourceResponse Read(const CallContext&, const ReadDataSourceRequest& request) override {
     if (throw_on_read) throw std::runtime_error("boom");
-    ReadResult result;
-    result.state = next_state.is_null() ? config : next_state;
+    ReadDataSourceResponse result;
+    result.state = next_state.is_null() ? request.config : next_state;
     return result;
   }
 
@@ -223,9 +223,9 @@ TEST_F(ProviderServiceTest, ConfigureAndStopReachTheProvider) {
 }
 
 TEST_F(ProviderServiceTest, UnsupportedRpcsAnswerUnimplemented) {
-  tfplugin6::PlanResourceChange::Request request;
-  tfplugin6::PlanResourceChange::Response response;
-  EXPECT_EQ(service_.PlanResourceChange(nullptr, &request, &response).error_code(),
+  tfplugin6::MoveResourceState::Request request;
+  tfplugin6::MoveResourceState::Response response;
+  EXPECT_EQ(service_.MoveResourceState(nullptr, &request, &response).error_code(),
             grpc::StatusCode::UNIMPLEMENTED);
 }
 
