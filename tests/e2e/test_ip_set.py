@@ -1,0 +1,405 @@
+"""End-to-end tests of ``resource "agora_ncs_ip_set"`` through real terraform and the fake Agora API.
+
+Each test asserts what users see (plan text, exit codes), what Terraform keeps (state), and how
+many requests reached Agora. The behaviour under test is docs/resources/ncs_ip_set.md: refresh
+reads Agora into private state, plans are computed from state alone, apply makes no request
+except on create.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import unittest
+from datetime import datetime, timezone
+from typing import Any, Dict, List, Mapping, Optional
+
+import harness
+from test_ncs_ips import expected_lists
+
+CUSTOMER_ID = "e2e-ipset-customer-1f2e"
+CUSTOMER_SECRET = "ipset-S3CRET-6d1c-DO-NOT-LEAK"
+RESOURCE = "agora_ncs_ip_set.ncs"
+FOUR = ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"]
+RFC3339_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+
+
+def config(provider: Mapping[str, Any], resource: Optional[Mapping[str, Any]] = None,
+           extra: str = "") -> str:
+    """main.tf: the provider, one ``agora_ncs_ip_set.ncs``, a downstream ``terraform_data.sg``
+    fed by its CIDR blocks (as a security group would be), and an output of the resource."""
+    return (harness.required_providers_block()
+            + "\n" + harness.hcl_block('provider "agora"', provider)
+            + "\n" + harness.hcl_block('resource "agora_ncs_ip_set" "ncs"', resource or {})
+            + '\nresource "terraform_data" "sg" {\n'
+              '  input = agora_ncs_ip_set.ncs.cidr_blocks\n}\n'
+            + '\noutput "ncs" {\n  value = agora_ncs_ip_set.ncs\n}\n'
+            + extra)
+
+
+class NcsIpSetResourceTest(unittest.TestCase):
+    workdir: harness.Workdir
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.workdir = harness.Workdir("ip-set")
+        cls.addClassCleanup(cls.workdir.cleanup)
+        cls.workdir.write_main_tf(config({"endpoints": ["http://127.0.0.1:9"]}))
+        result = cls.workdir.init()
+        if not result.ok:
+            raise AssertionError("terraform init failed\n" + result.describe())
+
+    def setUp(self) -> None:
+        self.workdir.remove_state()
+        for leftover in ("tfplan", "trace.log"):
+            (self.workdir.path / leftover).unlink(missing_ok=True)
+        self.fake = harness.start_fake(self, customer_id=CUSTOMER_ID,
+                                       customer_secret=CUSTOMER_SECRET, ips=FOUR)
+
+    # --- helpers ----------------------------------------------------------------------------------
+
+    def write(self, resource: Optional[Mapping[str, Any]] = None, extra: str = "",
+              **provider: Any) -> None:
+        args: Dict[str, Any] = {"customer_id": CUSTOMER_ID, "customer_secret": CUSTOMER_SECRET,
+                                "endpoints": [self.fake.url], "max_retries": 0}
+        args.update(provider)
+        args = {k: v for k, v in args.items() if v is not None}
+        self.workdir.write_main_tf(config(args, resource, extra))
+
+    def run_ok(self, *args: str, **kw: Any) -> harness.TerraformResult:
+        result = self.workdir.run(*args, **kw)
+        self.assertEqual(result.returncode, 0, result.describe())
+        self.assertNotIn("inconsistent", result.output, result.describe())
+        return result
+
+    def apply_ok(self, *args: str) -> harness.TerraformResult:
+        return self.run_ok("apply", "-no-color", "-input=false", "-auto-approve", *args)
+
+    def plan(self, *args: str) -> harness.TerraformResult:
+        return self.workdir.run("plan", "-no-color", "-input=false", "-detailed-exitcode", *args)
+
+    def create(self, resource: Optional[Mapping[str, Any]] = None, **provider: Any) -> None:
+        self.write(resource, **provider)
+        self.apply_ok()
+        self.fake.reset()
+
+    def attributes(self) -> Dict[str, Any]:
+        resources = self.workdir.state_resources("agora_ncs_ip_set")
+        self.assertEqual(len(resources), 1, self.workdir.state())
+        return resources[0]["instances"][0]["attributes"]
+
+    def sg_input(self) -> List[str]:
+        # terraform_data keeps its input as {"value": ..., "type": ...}.
+        return self.workdir.state_resources("terraform_data")[0]["instances"][0]["attributes"][
+            "input"]["value"]
+
+    def requests(self) -> int:
+        return self.fake.request_count()
+
+    def assert_published(self, ips: List[str]) -> None:
+        attributes = self.attributes()
+        for name, value in expected_lists(ips).items():
+            self.assertEqual(attributes[name], value, f"attribute {name}")
+        self.assertEqual(self.sg_input(), expected_lists(ips)["cidr_blocks"])
+
+    # --- create, no change, update ----------------------------------------------------------------
+
+    def test_create_reads_once_and_state_holds_the_list(self) -> None:
+        self.write()
+        plan = self.plan()
+        self.assertEqual(plan.returncode, 2, plan.describe())
+        self.assertIn("+ ip_addresses", plan.output)
+        self.assertIn("(known after apply)", plan.output)
+        self.assertEqual(self.requests(), 0, "planning a create reads nothing")
+        self.apply_ok()
+        self.assertEqual(self.requests(), 1, "one request for the whole apply")
+        attributes = self.attributes()
+        self.assert_published(FOUR)
+        self.assertEqual(attributes["id"], "rtc")
+        self.assertEqual(attributes["service"], "rtc")
+        self.assertEqual(attributes["max_removed_percent"], 50)
+        self.assertEqual(attributes["on_fetch_error"], "fail")
+        self.assertEqual(attributes["grace_period"], "0s")
+        self.assertEqual(attributes["added"], FOUR)
+        self.assertEqual(attributes["removed"], [])
+        self.assertEqual(attributes["pending_removal"], {})
+        self.assertRegex(attributes["changed_at"], RFC3339_RE)
+        self.assertRegex(attributes["fingerprint"], r"^sha256:[0-9a-f]{64}$")
+
+    def test_unchanged_list_plans_no_changes(self) -> None:
+        self.create()
+        plan = self.plan()
+        self.assertEqual(plan.returncode, 0, plan.describe())
+        self.assertIn("No changes.", plan.output)
+        self.assertEqual(self.requests(), 1, "the refresh reads Agora once")
+        refresh_only = self.workdir.run("plan", "-no-color", "-refresh-only")
+        self.assertEqual(refresh_only.returncode, 0, refresh_only.describe())
+        self.assertIn("No changes.", refresh_only.output)
+
+    def test_added_address_is_planned_downstream_and_the_saved_plan_is_what_applies(self) -> None:
+        self.create()
+        before = self.attributes()["changed_at"]
+        self.fake.set_ips(FOUR + ["203.0.113.5"])
+        time.sleep(1.1)  # so that changed_at visibly moves
+        plan = self.plan("-out=tfplan")
+        self.assertEqual(plan.returncode, 2, plan.describe())
+        self.assertIn('+ "203.0.113.5"', plan.output)
+        self.assertIn('+ "203.0.113.5/32"', plan.output, "the downstream input is known")
+        self.assertIn("agora_ncs_ip_set.ncs will be updated in-place", plan.output)
+        self.assertIn("2 to change", plan.output)
+        # Agora moves on before the saved plan is applied: the reviewed list is what applies.
+        self.fake.set_ips(FOUR + ["203.0.113.6"])
+        self.fake.reset()
+        self.run_ok("apply", "-no-color", "-input=false", "tfplan")
+        self.assertEqual(self.requests(), 0, "applying a saved update makes no request")
+        self.assert_published(FOUR + ["203.0.113.5"])
+        attributes = self.attributes()
+        self.assertEqual(attributes["added"], ["203.0.113.5"])
+        self.assertEqual(attributes["removed"], [])
+        self.assertGreater(attributes["changed_at"], before)
+
+    def test_one_apply_makes_one_request_for_an_update_too(self) -> None:
+        self.create()
+        self.fake.set_ips(FOUR + ["203.0.113.9"])
+        self.apply_ok()
+        self.assertEqual(self.requests(), 1, "refresh reads; the apply walk does not")
+        self.assert_published(FOUR + ["203.0.113.9"])
+
+    def test_chunk_size_change_updates_in_place(self) -> None:
+        self.create()
+        self.write({"chunk_size": 3})
+        plan = self.plan()
+        self.assertEqual(plan.returncode, 2, plan.describe())
+        self.assertIn("~ chunk_size", plan.output)
+        self.assertIn("updated in-place", plan.output)
+        self.apply_ok()
+        self.assertEqual(self.attributes()["cidr_block_chunks"],
+                         [["203.0.113.1/32", "203.0.113.2/32", "203.0.113.3/32"],
+                          ["203.0.113.4/32"]])
+
+    # --- removals ---------------------------------------------------------------------------------
+
+    def test_removed_address_without_grace_period_is_removed(self) -> None:
+        self.create()
+        self.fake.set_ips(FOUR[:3])
+        plan = self.plan()
+        self.assertEqual(plan.returncode, 2, plan.describe())
+        self.assertIn('- "203.0.113.4"', plan.output)
+        self.apply_ok()
+        self.assert_published(FOUR[:3])
+        self.assertEqual(self.attributes()["removed"], ["203.0.113.4"])
+        self.assertEqual(self.attributes()["added"], [])
+
+    def test_grace_period_keeps_a_removed_address_until_it_expires(self) -> None:
+        self.create({"grace_period": "4s"})
+        self.fake.set_ips(FOUR[:3])
+        self.apply_ok()
+        attributes = self.attributes()
+        self.assert_published(FOUR)
+        pending = attributes["pending_removal"]
+        self.assertEqual(list(pending), ["203.0.113.4"])
+        expiry = datetime.strptime(pending["203.0.113.4"], "%Y-%m-%dT%H:%M:%SZ").replace(
+            tzinfo=timezone.utc)
+        # Before the expiry a plan proposes nothing.
+        plan = self.plan()
+        if datetime.now(timezone.utc) < expiry:
+            self.assertEqual(plan.returncode, 0, plan.describe())
+        time.sleep(max(0.0, (expiry - datetime.now(timezone.utc)).total_seconds()) + 1.2)
+        plan = self.plan()
+        self.assertEqual(plan.returncode, 2, plan.describe())
+        self.assertIn('- "203.0.113.4"', plan.output)
+        self.apply_ok()
+        self.assert_published(FOUR[:3])
+        self.assertEqual(self.attributes()["pending_removal"], {})
+        self.assertEqual(self.attributes()["removed"], ["203.0.113.4"])
+
+    def test_an_address_that_comes_back_stops_pending(self) -> None:
+        self.create({"grace_period": "72h"})
+        self.fake.set_ips(FOUR[:3])
+        self.apply_ok()
+        self.assertIn("203.0.113.4", self.attributes()["pending_removal"])
+        self.fake.set_ips(FOUR)
+        self.apply_ok()
+        self.assertEqual(self.attributes()["pending_removal"], {})
+        self.assert_published(FOUR)
+
+    def test_removal_above_max_removed_percent_fails_listing_the_addresses(self) -> None:
+        self.create()
+        self.fake.set_ips(FOUR[:1])
+        plan = self.plan()
+        self.assertEqual(plan.returncode, 1, plan.describe())
+        text = plan.text
+        self.assertIn("Too many Notifications IPs would be removed", text)
+        for address in FOUR[1:]:
+            self.assertIn(address, text)
+        self.assertIn("max_removed_percent", text)
+        self.assertIn("main.tf", text, "the error points at the configuration")
+        self.assert_published(FOUR)
+        # Raised for one run, the removal goes through.
+        self.write({"max_removed_percent": 100})
+        self.apply_ok()
+        self.assert_published(FOUR[:1])
+
+    def test_zero_max_removed_percent_makes_any_removal_need_review(self) -> None:
+        self.create({"max_removed_percent": 0})
+        self.fake.set_ips(FOUR[:3])
+        plan = self.plan()
+        self.assertEqual(plan.returncode, 1, plan.describe())
+        self.assertIn("203.0.113.4", plan.text)
+        # Additions alone pass.
+        self.fake.set_ips(FOUR + ["203.0.113.7"])
+        self.apply_ok()
+        self.assert_published(FOUR + ["203.0.113.7"])
+
+    def test_min_count_refuses_a_short_answer(self) -> None:
+        self.create({"min_count": 3, "max_removed_percent": 100})
+        self.fake.set_ips(FOUR[:2])
+        plan = self.plan()
+        self.assertEqual(plan.returncode, 1, plan.describe())
+        self.assertIn("Too few Notifications IPs", plan.text)
+        self.assert_published(FOUR)
+
+    # --- Agora unavailable ------------------------------------------------------------------------
+
+    def test_fetch_error_with_keep_warns_and_changes_nothing(self) -> None:
+        self.create({"on_fetch_error": "keep"})
+        self.fake.add_rule(status=500, message="NCS down for maintenance (fake)")
+        plan = self.plan()
+        self.assertEqual(plan.returncode, 0, plan.describe())
+        self.assertIn("Warning:", plan.output)
+        self.assertIn("keeping the last good list", plan.text)
+        self.assertIn("NCS down for maintenance (fake)", plan.text)
+        self.apply_ok()
+        self.assert_published(FOUR)
+
+    def test_fetch_error_with_fail_is_an_error(self) -> None:
+        self.create()
+        self.fake.add_rule(status=500, message="NCS down for maintenance (fake)")
+        plan = self.plan()
+        self.assertEqual(plan.returncode, 1, plan.describe())
+        self.assertIn("NCS down for maintenance (fake)", plan.text)
+        self.assert_published(FOUR)
+
+    def test_first_create_needs_a_successful_read_even_with_keep(self) -> None:
+        self.fake.add_rule(status=500)
+        self.write({"on_fetch_error": "keep"})
+        result = self.workdir.apply()
+        self.assertEqual(result.returncode, 1, result.describe())
+        self.assertEqual(self.workdir.state_resources("agora_ncs_ip_set"), [])
+
+    # --- replace, import, destroy, upgrade --------------------------------------------------------
+
+    def test_service_change_replaces_the_resource(self) -> None:
+        self.create()
+        self.write({"service": "cloud_recording"})
+        plan = self.plan()
+        self.assertEqual(plan.returncode, 2, plan.describe())
+        self.assertIn("must be replaced", plan.output)
+        self.assertIn("forces replacement", plan.output)
+        self.fake.reset()
+        self.apply_ok()
+        self.assertEqual(self.attributes()["service"], "cloud_recording")
+        self.assertEqual(self.attributes()["id"], "cloud_recording")
+        self.assertEqual(self.fake.request_count("/v1/ncs/ip"), 1)
+
+    def test_import_by_id(self) -> None:
+        self.write()
+        result = self.run_ok("import", "-no-color", "-input=false", RESOURCE, "rtc")
+        self.assertIn("Import successful", result.output)
+        self.assert_published_without_downstream(FOUR)
+        bad = self.workdir.run("import", "-no-color", "-input=false", RESOURCE, "voice")
+        self.assertNotEqual(bad.returncode, 0)
+        self.assertIn("Invalid import ID", bad.text)
+
+    def assert_published_without_downstream(self, ips: List[str]) -> None:
+        attributes = self.attributes()
+        for name, value in expected_lists(ips).items():
+            self.assertEqual(attributes[name], value, f"attribute {name}")
+        self.assertEqual(attributes["id"], "rtc")
+        self.assertEqual(attributes["added"], ips)
+
+    def test_import_block(self) -> None:
+        self.write(extra='\nimport {\n  to = agora_ncs_ip_set.ncs\n  id = "rtc"\n}\n')
+        plan = self.plan()
+        self.assertIn("1 to import", plan.output, plan.describe())
+        self.apply_ok()
+        self.assert_published(FOUR)
+        self.write()
+        self.assertEqual(self.plan().returncode, 0)
+
+    def test_destroy(self) -> None:
+        self.create()
+        self.run_ok("destroy", "-no-color", "-input=false", "-auto-approve")
+        self.assertEqual(self.workdir.state_resources("agora_ncs_ip_set"), [])
+        # Agora unreachable: destroy without refresh still works.
+        self.create()
+        self.fake.add_rule(status=500)
+        self.run_ok("destroy", "-no-color", "-input=false", "-auto-approve", "-refresh=false")
+        self.assertEqual(self.workdir.state_resources("agora_ncs_ip_set"), [])
+
+    def test_state_written_by_hand_at_version_0_is_upgraded(self) -> None:
+        self.write()
+        published = expected_lists(FOUR)
+        attributes = dict(published, service="rtc", id="rtc", min_count=1, chunk_size=50,
+                          aggregate=False, max_removed_percent=50, on_fetch_error="fail",
+                          grace_period="0s", fingerprint=None, added=FOUR, removed=[],
+                          pending_removal={}, changed_at="2026-01-02T03:04:05Z",
+                          attribute_of_an_older_version="dropped")
+        state = {
+            "version": 4, "terraform_version": "1.11.4", "serial": 1,
+            "lineage": "6f1f1f1f-0000-4000-8000-000000000000", "outputs": {},
+            "resources": [{
+                "mode": "managed", "type": "agora_ncs_ip_set", "name": "ncs",
+                "provider": f'provider["{harness.PROVIDER_SOURCE}"]',
+                "instances": [{"schema_version": 0, "attributes": attributes,
+                               "sensitive_attributes": []}],
+            }],
+        }
+        (self.workdir.path / "terraform.tfstate").write_text(json.dumps(state), encoding="utf-8")
+        self.fake.set_ips(FOUR + ["203.0.113.8"])
+        plan = self.plan()
+        self.assertEqual(plan.returncode, 2, plan.describe())
+        self.assertIn('+ "203.0.113.8"', plan.output)
+        self.assertNotIn("attribute_of_an_older_version", plan.output)
+        self.apply_ok()
+        self.assertEqual(self.attributes()["ip_addresses"],
+                         expected_lists(FOUR + ["203.0.113.8"])["ip_addresses"])
+        self.assertNotIn("attribute_of_an_older_version", self.attributes())
+
+    # --- validation and secrets -------------------------------------------------------------------
+
+    def test_invalid_arguments_point_at_their_attribute(self) -> None:
+        self.write({"grace_period": "3 days", "on_fetch_error": "ignore",
+                    "max_removed_percent": 150})
+        result = self.workdir.validate()
+        self.assertEqual(result.returncode, 1, result.describe())
+        text = result.text
+        for needle in ("Invalid grace_period", "Invalid on_fetch_error",
+                       "Invalid max_removed_percent", 'grace_period = "3 days"'):
+            self.assertIn(needle, text)
+        self.assertEqual(self.requests(), 0)
+
+    def test_secret_appears_in_no_state_plan_or_log(self) -> None:
+        # As pipelines do, the secret comes from the environment (a saved plan keeps main.tf).
+        self.workdir.env["AGORA_CUSTOMER_SECRET"] = CUSTOMER_SECRET
+        self.addCleanup(self.workdir.env.pop, "AGORA_CUSTOMER_SECRET")
+        self.create(customer_secret=None)
+        self.fake.set_ips(FOUR + ["203.0.113.5"])
+        log = self.workdir.path / "trace.log"
+        self.run_ok("plan", "-no-color", "-input=false", "-out=tfplan",
+                    env={"TF_LOG": "trace", "TF_LOG_PATH": str(log)})
+        show = self.run_ok("show", "-no-color", "-json", "tfplan")
+        authorization = harness.basic_authorization(CUSTOMER_ID, CUSTOMER_SECRET)
+        token = authorization.split(" ", 1)[1]
+        for text, where in ((show.output, "plan JSON"),
+                            (log.read_text(encoding="utf-8", errors="replace"), "trace log")):
+            self.assertNotIn(CUSTOMER_SECRET, text, where)
+            self.assertNotIn(token, text, where)
+        self.assertIn("ReadResource", log.read_text(encoding="utf-8", errors="replace"))
+        self.assertEqual(harness.files_containing([CUSTOMER_SECRET, token],
+                                                  self.workdir.state_files()), [])
+
+
+if __name__ == "__main__":
+    unittest.main()
