@@ -52,19 +52,19 @@ tfprotocol::Schema MakeSchema() {
       Attribute::OptionalComputed(
           "max_removed_percent", cty::Type::Number(),
           "0 to 100, default `50`. A plan fails, listing the addresses, when Agora's answer lacks "
-          "more than this percentage of the addresses it published last time (not counting those "
-          "already pending removal). `100` turns the guard off; `0` makes every removal need "
-          "review."),
+          "more than this percentage of the live addresses in state (those not already pending "
+          "removal). `100` turns the guard off; `0` makes every removal need review."),
       Attribute::OptionalComputed(
           "on_fetch_error", cty::Type::String(),
           "`fail` (default) or `keep`. With `keep`, when Agora cannot be read (after retries and "
-          "failover) the plan changes nothing and warns with the error: the last good list stays "
-          "published. The first create always needs a successful read."),
+          "failover) the refresh warns with the error and the plan keeps the published list as it "
+          "is. The refresh uses the value in state. The first create always needs a successful "
+          "read."),
       Attribute::OptionalComputed(
           "grace_period", cty::Type::String(),
           "How long an address Agora stops publishing stays in the published lists, so that "
           "rotations overlap: a duration such as `\"90m\"` or `\"72h\"`, from `\"0s\"` (default) "
-          "to `\"8760h\"`."),
+          "to `\"8760h\"`, in whole seconds."),
       Attribute::Computed("id", cty::Type::String(), "The service name."),
       Attribute::Computed("added", kStringList,
                           "Addresses the last change added to the published set."),

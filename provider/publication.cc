@@ -52,9 +52,9 @@ absl::StatusOr<Publication> NextPublication(const Publication& prior,
                            policy.max_removed_percent * static_cast<int64_t>(prior_live.size())) {
     return absl::FailedPreconditionError(absl::StrCat(
         "Agora's answer lacks ", gone.size(), " of the ", prior_live.size(),
-        " addresses it published last time (more than max_removed_percent = ",
-        policy.max_removed_percent,
-        "%), so this plan would remove them from the allow-list: ", List(gone),
+        " live addresses in state (more than max_removed_percent = ", policy.max_removed_percent,
+        "%), so this plan would stop publishing them (at once, or after grace_period): ",
+        List(gone),
         ". If the removal is expected, raise max_removed_percent for this run (100 turns the "
         "guard off), or replace the resource with terraform apply -replace."));
   }

@@ -166,6 +166,23 @@ class NcsIpSetResourceTest(unittest.TestCase):
         self.assertEqual(self.requests(), 1, "refresh reads; the apply walk does not")
         self.assert_published(FOUR + ["203.0.113.9"])
 
+    def test_a_data_source_of_the_same_service_shares_the_one_read(self) -> None:
+        self.create()
+        self.write(extra='\ndata "agora_ncs_ips" "rtc" {}\n'
+                         'output "same" {\n'
+                         '  value = data.agora_ncs_ips.rtc.fingerprint == '
+                         'agora_ncs_ip_set.ncs.fingerprint\n}\n')
+        self.apply_ok()
+        self.assertEqual(self.requests(), 1, "refresh and data source read share one request")
+        self.assertTrue(self.workdir.outputs()["same"])
+
+    def test_refresh_false_plans_from_the_stored_read(self) -> None:
+        self.create()
+        self.fake.set_ips(FOUR + ["203.0.113.5"])
+        plan = self.plan("-refresh=false")
+        self.assertEqual(plan.returncode, 0, plan.describe())
+        self.assertEqual(self.requests(), 0)
+
     def test_chunk_size_change_updates_in_place(self) -> None:
         self.create()
         self.write({"chunk_size": 3})
