@@ -195,6 +195,27 @@ class NcsIpSetResourceTest(unittest.TestCase):
                          [["203.0.113.1/32", "203.0.113.2/32", "203.0.113.3/32"],
                           ["203.0.113.4/32"]])
 
+    def test_an_argument_known_only_after_apply_is_resolved_at_apply_without_a_request(self) -> None:
+        self.create()
+        self.fake.set_ips(FOUR + ["203.0.113.5"])
+        self.write({"chunk_size": "EXPRESSION"},
+                   extra='\nresource "terraform_data" "size" {\n  input = 2\n}\n')
+        main_tf = self.workdir.path / "main.tf"
+        main_tf.write_text(main_tf.read_text().replace('"EXPRESSION"', "terraform_data.size.output"))
+        plan = self.plan()
+        self.assertEqual(plan.returncode, 2, plan.describe())
+        self.assertIn("chunk_size", plan.output)
+        self.assertIn("(known after apply)", plan.output)
+        self.fake.reset()
+        self.apply_ok()
+        self.assertEqual(self.requests(), 1, "the refresh only")
+        attributes = self.attributes()
+        self.assertEqual(attributes["chunk_size"], 2)
+        self.assertEqual(attributes["cidr_block_chunks"],
+                         [["203.0.113.1/32", "203.0.113.2/32"],
+                          ["203.0.113.3/32", "203.0.113.4/32"], ["203.0.113.5/32"]])
+        self.assertEqual(attributes["added"], ["203.0.113.5"])
+
     # --- removals ---------------------------------------------------------------------------------
 
     def test_removed_address_without_grace_period_is_removed(self) -> None:
