@@ -18,7 +18,7 @@ PYTHON     ?= /usr/bin/python3
 
 # Exactly the Debian packages the project needs (build, tests, demo, release). libcurl is built
 # from Debian's curl source package (cmake/DebianCurl.cmake: apt-get source, hence dpkg-dev).
-DEB_PACKAGES := g++ make cmake pkg-config python3 openssl zip unzip dpkg-dev gnupg \
+DEB_PACKAGES := g++ make cmake pkg-config python3 python3-yaml openssl zip unzip dpkg-dev gnupg \
 	libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
 	libabsl-dev libssl-dev zlib1g-dev rapidjson-dev libmsgpack-cxx-dev \
 	libgtest-dev libgmock-dev libbenchmark-dev
