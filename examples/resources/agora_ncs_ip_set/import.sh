@@ -1,0 +1,1 @@
+terraform import agora_ncs_ip_set.example rtc
