@@ -41,19 +41,35 @@ std::string_view AsView(const rapidjson::Value& v) {
   return std::string_view(v.GetString(), v.GetStringLength());
 }
 
+// RapidJSON 1.1.0 validates the encoding of the input's bytes but turns a \u escape of a lone low
+// surrogate (\udc00-\udfff) into the bytes ED B0..BF xx, which are not UTF-8: the only way those
+// bytes get into a parsed string.
+bool HasEncodedSurrogate(const char* s, size_t length) {
+  for (size_t i = 0; i + 1 < length; ++i) {
+    if (static_cast<unsigned char>(s[i]) == 0xED && static_cast<unsigned char>(s[i + 1]) >= 0xA0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 absl::Status Duplicate(const Path& path, std::string_view what, std::string_view key) {
   return path.Error(
       absl::StrCat("duplicate ", ToAbsl(what), " \"", absl::CEscape(ToAbsl(key)), "\""));
 }
 
-// Feeds the parser's events to a document, with two changes: nesting deeper than kMaxDepth stops
-// the parse, and a number becomes a string value referencing its text in `numbers`. That buffer
-// is reserved to the input's size before parsing, which the numbers' texts together cannot
-// exceed, so it never moves: a string value pointing into it was a JSON number.
+// Feeds the parser's events to a document, with three changes: nesting deeper than kMaxDepth
+// stops the parse, so does a string or key holding an escaped lone surrogate, and a number becomes
+// a string value referencing its text in `numbers`. That buffer is reserved to the input's size
+// before parsing, which the numbers' texts together cannot exceed, so it never moves: a string
+// value pointing into it was a JSON number.
 class Builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Builder> {
  public:
-  Builder(rapidjson::Document& document, std::string& numbers, bool& too_deep)
-      : document_(document), numbers_(numbers), too_deep_(too_deep) {}
+  Builder(rapidjson::Document& document, std::string& numbers, bool& too_deep, bool& lone_surrogate)
+      : document_(document),
+        numbers_(numbers),
+        too_deep_(too_deep),
+        lone_surrogate_(lone_surrogate) {}
 
   bool Default() { return false; }  // Events kParseFlags never produces.
   bool Null() { return document_.Null(); }
@@ -65,10 +81,10 @@ class Builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Builder> 
     return document_.String(copy, length, /*copy=*/false);
   }
   bool String(const char* s, rapidjson::SizeType length, bool copy) {
-    return document_.String(s, length, copy);
+    return Valid(s, length) && document_.String(s, length, copy);
   }
   bool Key(const char* s, rapidjson::SizeType length, bool copy) {
-    return document_.Key(s, length, copy);
+    return Valid(s, length) && document_.Key(s, length, copy);
   }
   bool StartObject() { return Enter() && document_.StartObject(); }
   bool EndObject(rapidjson::SizeType members) {
@@ -82,6 +98,10 @@ class Builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Builder> 
   }
 
  private:
+  bool Valid(const char* s, size_t length) {
+    if (HasEncodedSurrogate(s, length)) lone_surrogate_ = true;
+    return !lone_surrogate_;
+  }
   bool Enter() {
     if (depth_ == kMaxDepth) {
       too_deep_ = true;
@@ -94,6 +114,7 @@ class Builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Builder> 
   rapidjson::Document& document_;
   std::string& numbers_;
   bool& too_deep_;
+  bool& lone_surrogate_;
   size_t depth_ = 0;
 };
 
@@ -104,11 +125,12 @@ class Decoder {
   absl::Status Parse(std::string_view json) {
     numbers_.reserve(json.size());
     bool too_deep = false;
+    bool lone_surrogate = false;
     rapidjson::Reader reader;
     rapidjson::MemoryStream bytes(json.data(), json.size());
     rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> stream(bytes);
     auto generate = [&](rapidjson::Document& document) {
-      Builder builder(document, numbers_, too_deep);
+      Builder builder(document, numbers_, too_deep, lone_surrogate);
       return !reader.Parse<kParseFlags>(stream, builder).IsError();
     };
     document_.Populate(generate);
@@ -116,6 +138,11 @@ class Decoder {
       return absl::InvalidArgumentError(absl::StrCat("invalid JSON: nested more than ", kMaxDepth,
                                                      " levels deep (at offset ",
                                                      reader.GetErrorOffset(), ")"));
+    }
+    if (lone_surrogate) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "invalid JSON: an escaped lone UTF-16 surrogate is not a character (at offset ",
+          reader.GetErrorOffset(), ")"));
     }
     if (reader.HasParseError()) {
       return absl::InvalidArgumentError(

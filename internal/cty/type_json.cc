@@ -84,6 +84,18 @@ absl::string_view AsView(const rapidjson::Value& v) {
 
 absl::StatusOr<Type> Read(const rapidjson::Value& json, int depth);
 
+// RapidJSON 1.1.0 validates the encoding of the input's bytes but turns a \u escape of a lone low
+// surrogate (\udc00-\udfff) into the bytes ED B0..BF xx, which are not UTF-8 (and which a
+// validating parse of ToJson's output then refuses).
+bool HasEncodedSurrogate(absl::string_view s) {
+  for (size_t i = 0; i + 1 < s.size(); ++i) {
+    if (static_cast<unsigned char>(s[i]) == 0xED && static_cast<unsigned char>(s[i + 1]) >= 0xA0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 absl::StatusOr<Type> ReadObject(const rapidjson::Value& json, int depth) {
   if (json.Size() != 2 && json.Size() != 3) {
     return Invalid("\"object\" takes an attribute map and optionally a list of optional names");
@@ -91,6 +103,10 @@ absl::StatusOr<Type> ReadObject(const rapidjson::Value& json, int depth) {
   if (!json[1].IsObject()) return Invalid("object attributes must be a JSON object");
   Type::AttributeTypes attributes;
   for (const auto& member : json[1].GetObject()) {
+    if (HasEncodedSurrogate(AsView(member.name))) {
+      return Invalid(absl::StrCat("object attribute \"", absl::CEscape(AsView(member.name)),
+                                  "\" escapes a lone UTF-16 surrogate"));
+    }
     ASSIGN_OR_RETURN(Type attribute_type, Read(member.value, depth + 1));
     if (!attributes.emplace(AsView(member.name), std::move(attribute_type)).second) {
       return Invalid(

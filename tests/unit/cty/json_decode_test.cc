@@ -53,6 +53,14 @@ TEST(JsonDecodeTest, ResourceState) {
   EXPECT_EQ(v.type(), StateType());
 }
 
+// An escaped lone low surrogate would decode to bytes that are not UTF-8 (RapidJSON 1.1.0).
+TEST(JsonDecodeTest, LoneSurrogateEscapesAreErrors) {
+  EXPECT_THAT(DecodeError(R"({"id":"a\udc00"})", StateType()), HasSubstr("lone UTF-16 surrogate"));
+  EXPECT_THAT(DecodeError(R"({"a\udfff":1})", Type::Map(Type::Number())),
+              HasSubstr("lone UTF-16 surrogate"));
+  EXPECT_EQ(MustDecode(R"("\ud83d\ude00")", Type::String()), Value::String("\xF0\x9F\x98\x80"));
+}
+
 TEST(JsonDecodeTest, Primitives) {
   EXPECT_EQ(MustDecode(R"("héllo \u00e9\n")", Type::String()), Str("héllo é\n"));
   EXPECT_EQ(MustDecode(R"("")", Type::String()), Str(""));

@@ -87,6 +87,17 @@ TEST(TypeTest, FromJsonAcceptsWhitespaceAndOptionalAttributes) {
   EXPECT_EQ(parsed->optional_attributes(), std::set<std::string>{"a"});
 }
 
+// Found by tests/fuzz/type_json_fuzz.cc: RapidJSON decodes an escaped lone low surrogate into
+// bytes that are not UTF-8, which ToJson then wrote and FromJson refused.
+TEST(TypeTest, FromJsonRefusesLoneSurrogateNames) {
+  absl::StatusOr<Type> lone = Type::FromJson(R"(["object",{"a\udea0":"number"}])");
+  ASSERT_FALSE(lone.ok());
+  EXPECT_THAT(std::string(lone.status().message()), ::testing::HasSubstr("lone UTF-16 surrogate"));
+  absl::StatusOr<Type> pair = Type::FromJson(R"(["object",{"a\uda00\udea0":"number"}])");
+  ASSERT_TRUE(pair.ok()) << pair.status();
+  EXPECT_EQ(Type::FromJson(pair->ToJson()).value(), *pair);
+}
+
 TEST(TypeTest, FromJsonIsStrict) {
   for (const char* json : {
            R"("strng")",
