@@ -5,6 +5,8 @@
 #   make release  dist/: the registry's zip, manifest, SHA256SUMS (and .sig with GPG_FINGERPRINT)
 #   make install  put the release binary where terraform finds it with no CLI configuration
 #   make bench    whole-process and micro benchmarks (not part of make test)
+#   make fuzz     libFuzzer targets (clang, ASan+UBSan) in build-fuzz, FUZZ_SECONDS each (not part
+#                 of make test; make test replays their committed corpora)
 
 SHELL      := /bin/bash
 BUILD_DIR  ?= build
@@ -15,6 +17,9 @@ VERSION    := $(shell sed -n 's/^project.terraform-provider-agora VERSION \([0-9
 MIRROR     ?= $(HOME)/.terraform.d/plugins
 DIST       ?= dist
 PYTHON     ?= /usr/bin/python3
+FUZZ_DIR     ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := msgpack_value type_json state_json ncs_response ip_text settings_text client_cert_pem
 
 # Exactly the Debian packages the project needs (build, tests, demo, release). libcurl is built
 # from Debian's curl source package (cmake/DebianCurl.cmake: apt-get source, hence dpkg-dev).
@@ -22,21 +27,28 @@ DEB_PACKAGES := g++ make cmake pkg-config python3 python3-yaml openssl zip unzip
 	libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
 	libabsl-dev libssl-dev zlib1g-dev rapidjson-dev libmsgpack-cxx-dev \
 	libgtest-dev libgmock-dev libbenchmark-dev
+# make fuzz only: clang and its libFuzzer/sanitizer runtimes (Debian 12's clang 14).
+FUZZ_PACKAGES := clang libclang-rt-14-dev
 
-.PHONY: all deps build test unit e2e demo release install bench clean
+.PHONY: all deps build test unit e2e demo release install bench fuzz clean
 
 all: build
 
+# $(call install-missing,PACKAGES): apt-get install those of PACKAGES not installed yet.
 # Idempotent: a quick no-op when every package is already installed.
+define install-missing
+@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' $(1) 2>/dev/null \
+  | awk '$$1 == "ii" {print $$2}' | sort | comm -13 - <(printf '%s\n' $(1) | sort)); \
+if [ -n "$$missing" ]; then \
+  echo "deps: installing" $$missing; \
+  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+  $$SUDO apt-get update -qq && \
+  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+else echo "deps: all $(words $(1)) packages present"; fi
+endef
+
 deps:
-	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' $(DEB_PACKAGES) 2>/dev/null \
-	  | awk '$$1 == "ii" {print $$2}' | sort | comm -13 - <(printf '%s\n' $(DEB_PACKAGES) | sort)); \
-	if [ -n "$$missing" ]; then \
-	  echo "deps: installing" $$missing; \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
-	else echo "deps: all $(words $(DEB_PACKAGES)) packages present"; fi
+	$(call install-missing,$(DEB_PACKAGES))
 	@command -v terraform >/dev/null || { echo "deps: terraform CLI not found on PATH (needed by tests and demo)"; exit 1; }
 
 $(BUILD_DIR)/CMakeCache.txt:
@@ -75,5 +87,15 @@ bench: build
 	$(BUILD_DIR)/bench/micro_bench
 	$(PYTHON) bench/run_bench.py --provider $(RELEASE_BINARY)
 
+# libFuzzer targets (tests/fuzz/) in their own build directory: our code instrumented with
+# ASan+UBSan, each target run FUZZ_SECONDS over a working copy of its committed corpus, then one
+# table of executions and coverage. Needs no terraform. Never part of `make test`.
+fuzz:
+	$(call install-missing,$(DEB_PACKAGES) $(FUZZ_PACKAGES))
+	cmake -S . -B $(FUZZ_DIR) -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAGORA_BUILD_FUZZERS=ON -DAGORA_BUILD_TESTS=OFF
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzzers
+	$(PYTHON) tests/fuzz/run_fuzzers.py --build $(FUZZ_DIR) --seconds $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 clean:
-	rm -rf $(BUILD_DIR) $(DIST)
+	rm -rf $(BUILD_DIR) $(FUZZ_DIR) $(DIST)
