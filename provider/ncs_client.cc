@@ -203,7 +203,7 @@ absl::StatusOr<NcsFetchResult> NcsClient::Fetch(NcsService service) {
       request.timeout = std::min(settings_.request_timeout, remaining);
       request.cancellation = &cancellation_;
       base::Log(base::LogLevel::kDebug, "Requesting Agora's Notifications IPs",
-                {{"url", url}, {"attempt", absl::StrCat(attempts.size() + 1)}});
+                {{"url", url}, {"attempt", attempts.size() + 1}});
       absl::StatusOr<HttpResponse> response = transport_.Get(request);
 
       Attempt& attempt = attempts.emplace_back();
@@ -216,7 +216,13 @@ absl::StatusOr<NcsFetchResult> NcsClient::Fetch(NcsService service) {
                   {{"url", url}, {"error", std::string(response.status().message())}});
         const absl::StatusCode code = response.status().code();
         if (code == absl::StatusCode::kCancelled) return cancelled();
-        if (code == absl::StatusCode::kUnavailable) break;  // DNS: the next endpoint now.
+        if (code == absl::StatusCode::kUnavailable) {  // DNS: the next endpoint now.
+          base::Log(base::LogLevel::kDebug, "Not retrying: trying the next endpoint",
+                    {{"reason", std::string(response.status().message())},
+                     {"attempt", attempts.size()},
+                     {"endpoint", endpoint}});
+          break;
+        }
         if (code == absl::StatusCode::kResourceExhausted) {
           return fail(absl::StatusCode::kInvalidArgument,
                       "Agora's answer is not a list of Notifications IPs.");
@@ -246,10 +252,9 @@ absl::StatusOr<NcsFetchResult> NcsClient::Fetch(NcsService service) {
         attempt.request_id = response->header("x-request-id");
         attempt.resource_id = response->header("x-resource-id");
         if (response->status != 200) attempt.message = ErrorMessage(response->body);
-        base::Log(base::LogLevel::kDebug, "Agora answered",
-                  {{"url", url},
-                   {"status", absl::StrCat(response->status)},
-                   {"x_request_id", attempt.request_id}});
+        base::Log(
+            base::LogLevel::kDebug, "Agora answered",
+            {{"url", url}, {"status", response->status}, {"x_request_id", attempt.request_id}});
         switch (response->status) {
           case 200: {
             absl::StatusOr<NcsResponse> parsed = ParseNcsResponse(response->body);
@@ -291,13 +296,32 @@ absl::StatusOr<NcsFetchResult> NcsClient::Fetch(NcsService service) {
             }
             retry_after = ParseRetryAfter(response->header("retry-after"), clock_.Now());
         }
-        if (response->status == 404) break;
+        if (response->status == 404) {
+          base::Log(base::LogLevel::kDebug, "Not retrying: trying the next endpoint",
+                    {{"reason", "HTTP 404"}, {"attempt", attempts.size()}, {"endpoint", endpoint}});
+          break;
+        }
       }
 
       // A transient failure: back off (Retry-After if given) and retry, never past total_timeout.
-      if (retry >= settings_.max_retries) break;
+      const std::string reason = attempt.status != 0
+                                     ? absl::StrCat("HTTP ", StatusText(attempt.status))
+                                     : std::string(attempt.transport.message());
+      if (retry >= settings_.max_retries) {
+        base::Log(base::LogLevel::kDebug, "Not retrying: max_retries reached",
+                  {{"reason", reason},
+                   {"attempt", attempts.size()},
+                   {"endpoint", endpoint},
+                   {"max_retries", settings_.max_retries}});
+        break;
+      }
       const absl::Duration delay = retry_after ? *retry_after : BackoffDelay(retry, jitter_());
       if (clock_.Now() + delay >= deadline) {
+        base::Log(base::LogLevel::kDebug, "Not retrying: the wait would pass total_timeout",
+                  {{"reason", reason},
+                   {"wait_ms", absl::ToInt64Milliseconds(delay)},
+                   {"attempt", attempts.size()},
+                   {"endpoint", endpoint}});
         // No time to wait here: the next endpoint. Said in the error, should all of them fail.
         attempts.back().not_retried = absl::StrCat(
             "not retried: ", retry_after ? "Agora asked to wait " : "the next retry was due in ",
@@ -306,6 +330,12 @@ absl::StatusOr<NcsFetchResult> NcsClient::Fetch(NcsService service) {
             absl::FormatDuration(settings_.total_timeout), ")");
         break;
       }
+      base::Log(base::LogLevel::kDebug, "Retrying Agora request",
+                {{"reason", reason},
+                 {"wait_ms", absl::ToInt64Milliseconds(delay)},
+                 {"retry_after", retry_after.has_value()},
+                 {"attempt", attempts.size() + 1},
+                 {"endpoint", endpoint}});
       if (!clock_.SleepUntil(clock_.Now() + delay, cancellation_)) return cancelled();
     }
   }

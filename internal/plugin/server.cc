@@ -137,8 +137,8 @@ absl::Status RunServer(const ServerOptions& options, const base::Env& env, std::
   if (status.ok()) {
     base::Log(base::LogLevel::kDebug, "plugin server listening",
               {{"address", socket->path()},
-               {"protocol_version", absl::StrCat(version)},
-               {"tls", credentials.cert_der.empty() ? "false" : "true"}});
+               {"protocol_version", version},
+               {"tls", !credentials.cert_der.empty()}});
     std::string reason = WaitForStop(*stop, options.debug);
     base::Log(base::LogLevel::kDebug, "plugin server stopping", {{"reason", reason}});
     if (options.on_shutdown) options.on_shutdown();

@@ -47,7 +47,7 @@ const ProviderService::ResourceEntry* ProviderService::FindResource(
 grpc::Status ProviderService::GetMetadata(grpc::ServerContext*,
                                           const tfplugin6::GetMetadataMsg::Request*,
                                           tfplugin6::GetMetadataMsg::Response* response) {
-  return rpc::Run("GetMetadata", response, [&](Diagnostics&) {
+  return rpc::Run("GetMetadata", response, {}, [&](Diagnostics&) {
     response->mutable_server_capabilities()->set_get_provider_schema_optional(true);
     for (const auto& [name, entry] : data_sources_) {
       response->add_data_sources()->set_type_name(name);
@@ -61,7 +61,8 @@ grpc::Status ProviderService::GetMetadata(grpc::ServerContext*,
 grpc::Status ProviderService::GetProviderSchema(grpc::ServerContext*,
                                                 const tfplugin6::GetProviderSchema::Request*,
                                                 tfplugin6::GetProviderSchema::Response* response) {
-  base::Log(base::LogLevel::kTrace, "Received request", {{"tf_rpc", "GetProviderSchema"}});
+  base::LogScope scope({{"tf_rpc", "GetProviderSchema"}, {"tf_req_id", base::NewRequestId()}});
+  base::Log(base::LogLevel::kTrace, "Received request");
   // Built once, on first use: most provider processes of a run never ask (see
   // get_provider_schema_optional), so start-up does not pay for it.
   std::call_once(schema_once_, [this] {
@@ -77,14 +78,14 @@ grpc::Status ProviderService::GetProviderSchema(grpc::ServerContext*,
     schema_response_.mutable_server_capabilities()->set_get_provider_schema_optional(true);
   });
   *response = schema_response_;
-  base::Log(base::LogLevel::kTrace, "Served request", {{"tf_rpc", "GetProviderSchema"}});
+  base::Log(base::LogLevel::kTrace, "Served request");
   return grpc::Status::OK;
 }
 
 grpc::Status ProviderService::ValidateProviderConfig(
     grpc::ServerContext*, const tfplugin6::ValidateProviderConfig::Request* request,
     tfplugin6::ValidateProviderConfig::Response* response) {
-  return rpc::Run("ValidateProviderConfig", response, [&](Diagnostics& diagnostics) {
+  return rpc::Run("ValidateProviderConfig", response, {}, [&](Diagnostics& diagnostics) {
     std::optional<cty::Value> config = rpc::Decode(request->config(), provider_type_,
                                                    "Invalid provider configuration", diagnostics);
     if (!config) return;
@@ -95,7 +96,7 @@ grpc::Status ProviderService::ValidateProviderConfig(
 grpc::Status ProviderService::ConfigureProvider(
     grpc::ServerContext*, const tfplugin6::ConfigureProvider::Request* request,
     tfplugin6::ConfigureProvider::Response* response) {
-  return rpc::Run("ConfigureProvider", response, [&](Diagnostics& diagnostics) {
+  return rpc::Run("ConfigureProvider", response, {}, [&](Diagnostics& diagnostics) {
     std::optional<cty::Value> config = rpc::Decode(request->config(), provider_type_,
                                                    "Invalid provider configuration", diagnostics);
     if (!config) return;
@@ -106,7 +107,8 @@ grpc::Status ProviderService::ConfigureProvider(
 grpc::Status ProviderService::StopProvider(grpc::ServerContext*,
                                            const tfplugin6::StopProvider::Request*,
                                            tfplugin6::StopProvider::Response*) {
-  base::Log(base::LogLevel::kInfo, "Stop requested by Terraform", {{"tf_rpc", "StopProvider"}});
+  base::LogScope scope({{"tf_rpc", "StopProvider"}, {"tf_req_id", base::NewRequestId()}});
+  base::Log(base::LogLevel::kInfo, "Stop requested by Terraform");
   provider_.Stop();
   return grpc::Status::OK;
 }

@@ -19,6 +19,12 @@
 
 namespace tfprotocol::rpc {
 
+inline size_t CountErrors(const Diagnostics& diagnostics) {
+  size_t n = 0;
+  for (const Diagnostic& d : diagnostics.items()) n += d.severity == Severity::kError;
+  return n;
+}
+
 // The provider-facing context of a gRPC call; `server_context` may be null (unit tests).
 inline CallContext ContextOf(const char* rpc, grpc::ServerContext* server_context) {
   if (server_context == nullptr) return CallContext(rpc, absl::InfiniteFuture(), nullptr);
@@ -31,10 +37,14 @@ inline CallContext ContextOf(const char* rpc, grpc::ServerContext* server_contex
 
 // Runs one RPC body with a fresh Diagnostics, turning any escaped exception into an error
 // diagnostic (a provider crash would lose the user's whole run), and copies the diagnostics into
-// the response. Domain failures always travel as diagnostics with status OK.
+// the response. Domain failures always travel as diagnostics with status OK. Every line logged
+// meanwhile on this thread carries tf_rpc, a fresh tf_req_id and `fields` (e.g. the resource
+// type), as terraform-plugin-go's do.
 template <typename Response, typename Body>
-grpc::Status Run(const char* rpc, Response* response, Body&& body) {
-  base::Log(base::LogLevel::kTrace, "Received request", {{"tf_rpc", rpc}});
+grpc::Status Run(const char* rpc, Response* response, base::LogFields fields, Body&& body) {
+  fields.insert(fields.begin(), {{"tf_rpc", rpc}, {"tf_req_id", base::NewRequestId()}});
+  base::LogScope scope(std::move(fields));
+  base::Log(base::LogLevel::kTrace, "Received request");
   Diagnostics diagnostics;
   try {
     body(diagnostics);
@@ -45,7 +55,8 @@ grpc::Status Run(const char* rpc, Response* response, Body&& body) {
   }
   DiagnosticsToProto(diagnostics, response->mutable_diagnostics());
   base::Log(base::LogLevel::kTrace, "Served request",
-            {{"tf_rpc", rpc}, {"diagnostic_count", absl::StrCat(diagnostics.items().size())}});
+            {{"diagnostic_count", diagnostics.items().size()},
+             {"diagnostic_error_count", CountErrors(diagnostics)}});
   return grpc::Status::OK;
 }
 

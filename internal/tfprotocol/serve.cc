@@ -9,6 +9,24 @@
 #include "internal/tfprotocol/provider_service.h"
 
 namespace tfprotocol {
+namespace {
+
+// Both %s are the executable's name.
+constexpr char kUsage[] =
+    "Usage: %s [-version] [-debug] [-help]\n"
+    "\n"
+    "A Terraform provider plugin. Terraform starts it itself after `terraform init` installs it;\n"
+    "there is nothing to run by hand.\n"
+    "\n"
+    "  -version  print the version and exit\n"
+    "  -debug    serve without Terraform starting the process (for debuggers): prints a\n"
+    "            TF_REATTACH_PROVIDERS value to export in the shell that runs terraform\n"
+    "  -help     print this help and exit\n"
+    "\n"
+    "Logs: TF_LOG_PROVIDER or TF_LOG (TRACE, DEBUG, INFO, WARN, ERROR) in the environment of\n"
+    "terraform, which shows them under provider.%s.\n";
+
+}  // namespace
 
 int Serve(std::unique_ptr<Provider> provider, const ServeOptions& options, int argc, char** argv) {
   bool debug = false;
@@ -22,17 +40,17 @@ int Serve(std::unique_ptr<Provider> provider, const ServeOptions& options, int a
       debug = true;
       continue;
     }
-    std::fprintf(stderr,
-                 "%s: unknown argument \"%s\"\n"
-                 "Usage: %s [-version] [-debug]\n"
-                 "Terraform starts this program itself; run it by hand only with -debug or "
-                 "-version.\n",
-                 options.executable_name.c_str(), argv[i], options.executable_name.c_str());
+    if (arg == "-h" || arg == "-help" || arg == "--help") {
+      std::printf(kUsage, options.executable_name.c_str(), options.executable_name.c_str());
+      return 0;
+    }
+    std::fprintf(stderr, "%s: unknown argument \"%s\"\n", options.executable_name.c_str(), argv[i]);
+    std::fprintf(stderr, kUsage, options.executable_name.c_str(), options.executable_name.c_str());
     return 2;
   }
 
   const base::ProcessEnv env;
-  base::InitLogging(env, options.log_module);
+  base::InitLogging(env, options.log_module, options.provider_address);
 
   ProviderService service(*provider);
   plugin::ServerOptions server_options;

@@ -79,6 +79,24 @@ class ReleaseBinaryTest(unittest.TestCase):
         self.assertEqual(result.stdout.strip(),
                          f"terraform-provider-agora {harness.provider_version()}")
 
+    def test_help_flags_print_usage_and_exit_0(self) -> None:
+        for flag in ("-h", "-help", "--help"):
+            result = subprocess.run([str(harness.provider_binary()), flag], capture_output=True,
+                                    text=True, timeout=10)
+            self.assertEqual(result.returncode, 0, flag)
+            self.assertTrue(result.stdout.startswith("Usage: terraform-provider-agora"), flag)
+            self.assertIn("-debug", result.stdout)
+            self.assertIn("TF_LOG_PROVIDER", result.stdout)
+            self.assertEqual(result.stderr, "", flag)
+
+    def test_an_unknown_argument_exits_2_with_usage_on_stderr(self) -> None:
+        result = subprocess.run([str(harness.provider_binary()), "-x"], capture_output=True,
+                                text=True, timeout=10)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn('unknown argument "-x"', result.stderr)
+        self.assertIn("Usage: terraform-provider-agora", result.stderr)
+        self.assertEqual(result.stdout, "")
+
 
 if __name__ == "__main__":
     unittest.main()

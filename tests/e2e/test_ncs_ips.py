@@ -9,6 +9,7 @@ agora_ncs_ips) and §3 (provider block).
 from __future__ import annotations
 
 import ipaddress
+import json
 import random
 import re
 import unittest
@@ -258,6 +259,47 @@ class NcsIpsDataSourceTest(unittest.TestCase):
         self.assert_lists(self.ncs(), ["203.0.113.5", "2001:db8::1"], chunk_size=50)
 
     # --- credentials and secrets ------------------------------------------------------------------
+
+    def test_logs_carry_go_provider_fields_typed_values_and_retry_decisions(self) -> None:
+        """With TF_LOG=json, provider lines reach Terraform's log as terraform-plugin-go's do:
+        tf_provider_addr, tf_rpc, tf_req_id (one per RPC), tf_data_source_type, @caller, numbers
+        as numbers, and one DEBUG line per retry decision with its reason, wait and endpoint."""
+        self.fake.script([{"status": 503}])
+        log = self.workdir.root / "json.log"
+        self.workdir.write_main_tf(config(provider=self.provider_args(),
+                                          extra='data "agora_ncs_ips" "second" {}\n'))
+        self.apply_ok(env={"TF_LOG": "json", "TF_LOG_PATH": str(log)})
+        lines = []
+        for raw in log.read_text(encoding="utf-8").splitlines():
+            try:
+                entry = json.loads(raw)
+            except ValueError:
+                continue
+            if entry.get("@module") == "agora":  # the provider's log_module, kept by terraform
+                lines.append(entry)
+        self.assertTrue(lines, "provider lines in the JSON log")
+        reads = [e for e in lines if e.get("tf_rpc") == "ReadDataSource"]
+        self.assertTrue(reads)
+        for entry in reads:
+            self.assertEqual(entry["tf_provider_addr"], "registry.terraform.io/agora/agora")
+            self.assertEqual(entry["tf_data_source_type"], "agora_ncs_ips")
+            self.assertRegex(entry["tf_req_id"], r"^[0-9a-f]{8}-[0-9a-f]{4}-4")
+            self.assertRegex(entry["@caller"], r"^(internal|provider)/[a-z_/]+\.(cc|h):\d+$")
+        self.assertEqual(len({e["tf_req_id"] for e in reads
+                              if e["@message"] == "Received request"}), 2,
+                         "each of the two reads has its own request ID")
+        retry = [e for e in lines if e["@message"] == "Retrying Agora request"]
+        self.assertEqual(len(retry), 1, lines)
+        self.assertEqual(retry[0]["@level"], "debug")
+        self.assertIn("HTTP 503", retry[0]["reason"])
+        self.assertEqual(retry[0]["attempt"], 2)
+        self.assertIsInstance(retry[0]["wait_ms"], int)
+        self.assertGreaterEqual(retry[0]["wait_ms"], 1000)
+        self.assertEqual(retry[0]["endpoint"], self.fake.url)
+        requesting = [e for e in lines if e["@message"] == "Requesting Agora's Notifications IPs"]
+        self.assertEqual([e["attempt"] for e in requesting], [1, 2])
+        schema = [e for e in lines if e.get("tf_rpc") == "GetProviderSchema"]
+        self.assertTrue(schema, "GetProviderSchema is traced like the other RPCs")
 
     def test_wrong_secret_fails_with_401_and_no_secret_leaks(self) -> None:
         tokens = {

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <regex>
 #include <string>
+#include <vector>
 
 #include "rapidjson/document.h"
 
@@ -25,11 +26,28 @@ rapidjson::Document Parse(const std::string& line) {
   return doc;
 }
 
-TEST(FormatLogLineTest, WritesHclogJsonWithStringValues) {
-  std::string line = FormatLogLine(LogLevel::kWarn, "provider.example", "hello",
-                                   {{"k", "v"}, {"n", "1"}}, "2026-01-01T00:00:00.000000Z");
-  EXPECT_EQ(line, R"({"@level":"warn","@message":"hello","@module":"provider.example",)"
-                  R"("@timestamp":"2026-01-01T00:00:00.000000Z","k":"v","n":"1"})");
+TEST(FormatLogLineTest, WritesHclogJsonWithTypedValues) {
+  std::string line =
+      FormatLogLine(LogLevel::kWarn, "provider.example", "hello",
+                    {{"k", "v"}, {"n", 1}, {"big", uint64_t{1} << 40}, {"ok", true}, {"s", "1"}},
+                    "2026-01-01T00:00:00.000000Z", "provider/x.cc:12");
+  EXPECT_EQ(line, R"({"@caller":"provider/x.cc:12","@level":"warn","@message":"hello",)"
+                  R"("@module":"provider.example","@timestamp":"2026-01-01T00:00:00.000000Z",)"
+                  R"("k":"v","n":1,"big":1099511627776,"ok":true,"s":"1"})");
+}
+
+TEST(FormatLogLineTest, LeavesOutAnEmptyCaller) {
+  EXPECT_EQ(FormatLogLine(LogLevel::kInfo, "m", "x", {}, "t"),
+            R"({"@level":"info","@message":"x","@module":"m","@timestamp":"t"})");
+}
+
+TEST(NewRequestIdTest, IsARandomVersion4Uuid) {
+  const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+  const std::string a = NewRequestId();
+  const std::string b = NewRequestId();
+  EXPECT_TRUE(std::regex_match(a, uuid)) << a;
+  EXPECT_TRUE(std::regex_match(b, uuid)) << b;
+  EXPECT_NE(a, b);
 }
 
 TEST(FormatLogLineTest, EscapesEverythingJsonNeeds) {
@@ -112,6 +130,37 @@ TEST_F(LogTest, WritesOneLineWithAMicrosecondUtcTimestamp) {
   EXPECT_TRUE(std::regex_match(doc["@timestamp"].GetString(),
                                std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)")))
       << doc["@timestamp"].GetString();
+}
+
+TEST_F(LogTest, ScopesAddTheirFieldsOnThisThreadOnly) {
+  InitLogging(EnvWith("TF_LOG", "trace"), "m", "registry.terraform.io/example/example");
+  StderrCapture capture;
+  {
+    LogScope rpc({{"tf_rpc", "ReadDataSource"}, {"tf_req_id", "r1"}});
+    {
+      LogScope inner({{"attempt", 2}});
+      Log(LogLevel::kDebug, "inside");
+    }
+    Log(LogLevel::kDebug, "outer");
+  }
+  Log(LogLevel::kDebug, "after");
+  std::string out = capture.Finish();
+  std::vector<rapidjson::Document> lines;
+  for (size_t start = 0, end; (end = out.find('\n', start)) != std::string::npos; start = end + 1) {
+    lines.push_back(Parse(out.substr(start, end - start)));
+  }
+  ASSERT_EQ(lines.size(), 3u) << out;
+  EXPECT_STREQ(lines[0]["tf_rpc"].GetString(), "ReadDataSource");
+  EXPECT_STREQ(lines[0]["tf_req_id"].GetString(), "r1");
+  EXPECT_EQ(lines[0]["attempt"].GetInt(), 2);
+  EXPECT_STREQ(lines[0]["tf_provider_addr"].GetString(), "registry.terraform.io/example/example");
+  EXPECT_TRUE(
+      std::regex_match(lines[0]["@caller"].GetString(), std::regex(R"(.*log_test\.cc:\d+)")))
+      << lines[0]["@caller"].GetString();
+  EXPECT_FALSE(lines[1].HasMember("attempt"));
+  EXPECT_STREQ(lines[1]["tf_rpc"].GetString(), "ReadDataSource");
+  EXPECT_FALSE(lines[2].HasMember("tf_rpc"));
+  EXPECT_TRUE(lines[2].HasMember("tf_provider_addr"));
 }
 
 TEST_F(LogTest, WritesNothingBelowTheLevel) {
