@@ -7,6 +7,7 @@
 #   make bench    whole-process and micro benchmarks (not part of make test)
 #   make fuzz     libFuzzer targets (clang, ASan+UBSan) in build-fuzz, FUZZ_SECONDS each (not part
 #                 of make test; make test replays their committed corpora)
+#   make docs     regenerate docs/ from the provider's schema, templates/ and examples/
 
 SHELL      := /bin/bash
 BUILD_DIR  ?= build
@@ -30,7 +31,7 @@ DEB_PACKAGES := g++ make cmake pkg-config python3 python3-yaml openssl zip unzip
 # make fuzz only: clang and its libFuzzer/sanitizer runtimes (Debian 12's clang 14).
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 
-.PHONY: all deps build test unit e2e demo release install bench fuzz clean
+.PHONY: all deps build test unit e2e demo release install bench fuzz docs clean
 
 all: build
 
@@ -71,6 +72,11 @@ RELEASE_BINARY = $(BUILD_DIR)/release/terraform-provider-agora_v$(VERSION)
 
 demo: build
 	$(PYTHON) tests/demo.py --provider $(RELEASE_BINARY) --version $(VERSION)
+
+# The registry documentation: docs/ from the release binary's schema (real terraform), templates/
+# and examples/. make test (e2e.test_docs) fails when docs/ is stale.
+docs: build
+	$(PYTHON) scripts/gen_docs.py --provider $(RELEASE_BINARY) --version $(VERSION)
 
 release: build
 	$(PYTHON) scripts/release.py --binary $(RELEASE_BINARY) --version $(VERSION) --out $(DIST)

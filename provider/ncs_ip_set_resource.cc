@@ -51,9 +51,10 @@ tfprotocol::Schema MakeSchema() {
   std::vector<Attribute> own = {
       Attribute::OptionalComputed(
           "max_removed_percent", cty::Type::Number(),
-          "0 to 100, default `50`. A plan fails, listing the addresses, when Agora's answer lacks "
-          "more than this percentage of the live addresses in state (those not already pending "
-          "removal). `100` turns the guard off; `0` makes every removal need review."),
+          "The shrink guard: a plan fails, listing the addresses, when Agora's answer lacks more "
+          "than this percentage of the live addresses in state (those not already pending "
+          "removal). 0 to 100, default `50`; `100` turns the guard off, `0` makes every removal "
+          "need review."),
       Attribute::OptionalComputed(
           "on_fetch_error", cty::Type::String(),
           "`fail` (default) or `keep`. With `keep`, when Agora cannot be read (after retries and "

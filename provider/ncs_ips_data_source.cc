@@ -9,8 +9,9 @@ namespace {
 tfprotocol::Schema MakeSchema() {
   tfprotocol::Schema schema;
   schema.block.description =
-      "The IP addresses of Agora's Notifications servers (`GET /v2/ncs/ip`), ready for firewall "
-      "allow-lists. Agora changes them from time to time: re-read at least every 24 hours.";
+      "The IP addresses of Agora's Notifications servers (`GET /v2/ncs/ip`, or `/v1/ncs/ip` for "
+      "cloud recording and transcoding), ready for firewall allow-lists. Agora changes them "
+      "from time to time: re-read at least every 24 hours.";
   schema.block.attributes = ListArgumentSchema();
   schema.block.attributes.push_back(
       tfprotocol::Attribute::Computed("id", cty::Type::String(), "Same as `fingerprint`."));

@@ -113,7 +113,7 @@ void CheckWholeNumber(const cty::Value& config, const char* name, int64_t min, i
   if (!n || *n < min || *n > max) {
     d.AddError(absl::StrCat("Invalid ", name),
                absl::StrCat(name, " must be a whole number from ", min, " to ", max, "; got ",
-                            v.as_number().ToString(), "."),
+                            v.as_number().ToShortString(), "."),
                AttributePath::Attr(name));
   }
 }

@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "provider/setting_checks.h"
@@ -63,7 +64,8 @@ tfprotocol::Schema ProviderSchema() {
       tfprotocol::Attribute::Optional(
           "customer_id", cty::Type::String(),
           "Customer ID of an Agora RESTful API key (the Basic-auth user). Falls back to "
-          "`AGORA_CUSTOMER_ID`. Needed only when a data source is read."),
+          "`AGORA_CUSTOMER_ID`. Needed only when Agora is read (a data source, or the resource's "
+          "refresh and create), so `terraform validate` works without it."),
       tfprotocol::Attribute::Optional(
           "customer_secret", cty::Type::String(),
           "Customer secret of the RESTful API key. Falls back to `AGORA_CUSTOMER_SECRET`. "
@@ -73,24 +75,25 @@ tfprotocol::Schema ProviderSchema() {
           "endpoints", cty::Type::List(cty::Type::String()),
           "Base URLs tried in order. Defaults to `[\"https://api.agora.io\", "
           "\"https://api.sd-rtn.com\"]`; falls back to `AGORA_ENDPOINTS` "
-          "(comma-separated). `http://` is refused unless the host is loopback."),
+          "(comma-separated). Not empty; `http://` is refused unless the host is loopback."),
       tfprotocol::Attribute::Optional(
           "region", cty::Type::String(),
           "Agora region whose regional domains are appended to the endpoint chain "
-          "(`https://api-<region>.agora.io`, `https://api-<region>.sd-rtn.com`). One of " +
-              RegionList() + ". Falls back to `AGORA_REGION`."),
+          "(`https://api-<region>.agora.io`, `https://api-<region>.sd-rtn.com`). One of `" +
+              absl::StrReplaceAll(RegionList(), {{", ", "`, `"}}) +
+              "`. Falls back to `AGORA_REGION`."),
       tfprotocol::Attribute::Optional(
           "request_timeout", cty::Type::String(),
-          "Time limit of one attempt (connect, TLS and the whole body), as a Go duration. "
-          "Default `\"10s\"`."),
+          "Time limit of one attempt (connect, TLS and the whole body), as a Go duration "
+          "longer than zero. Default `\"10s\"`."),
       tfprotocol::Attribute::Optional(
           "total_timeout", cty::Type::String(),
-          "Time limit of a whole read over every retry and endpoint, as a Go duration. "
-          "Default `\"60s\"`."),
+          "Time limit of a whole read over every retry and endpoint, as a Go duration no "
+          "shorter than `request_timeout`. Default `\"60s\"`."),
       tfprotocol::Attribute::Optional(
           "max_retries", cty::Type::Number(),
           "Retries per endpoint for transient failures (network errors, timeouts, 429, 5xx), "
-          "with Agora's 1 s, 3 s, 6 s backoff. Default `3`, at most 10."),
+          "with Agora's 1 s, 3 s, 6 s backoff. 0 to 10, default `3`."),
       tfprotocol::Attribute::Optional(
           "proxy_url", cty::Type::String(),
           "HTTP(S) or SOCKS5 proxy. Falls back to `HTTPS_PROXY`/`https_proxy`; "
@@ -146,7 +149,7 @@ Diagnostics ValidateProviderConfig(const cty::Value& config) {
     if (!n || *n < 0 || *n > kMaxRetriesLimit) {
       d.AddError("Invalid max_retries",
                  absl::StrCat("max_retries must be a whole number from 0 to ", kMaxRetriesLimit,
-                              "; got ", retries.as_number().ToString(), "."),
+                              "; got ", retries.as_number().ToShortString(), "."),
                  AttributePath::Attr("max_retries"));
     }
   }

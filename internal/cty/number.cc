@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <optional>
 #include <string>
@@ -283,6 +284,14 @@ double Number::ToDouble() const {
     return negative ? -x : x;
   }
   return x;
+}
+
+std::string Number::ToShortString() const {
+  std::string exact = ToString();
+  if (exact.size() <= 20) return exact;
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.6g", ToDouble());
+  return buffer;
 }
 
 std::string Number::ToString() const {

@@ -47,6 +47,9 @@ class Number {
   double ToDouble() const;
   // Exact decimal text ("42", "0.5", "123456789012345678901234567890.5").
   std::string ToString() const;
+  // For messages: the exact text when it has at most 20 characters, else 6 significant digits
+  // ("1e+300", "1.23457e+29") so that `min_count = 1e300` does not quote 301 digits.
+  std::string ToShortString() const;
 
   friend bool operator==(const Number& a, const Number& b);
 

@@ -18,6 +18,14 @@ Number MustParse(std::string_view text) {
   return n.ok() ? *n : Number();
 }
 
+TEST(NumberTest, ShortStringKeepsShortNumbersExactAndShortensHugeOnes) {
+  EXPECT_EQ(Number::Int(42).ToShortString(), "42");
+  EXPECT_EQ(Number::Parse("-1.5")->ToShortString(), "-1.5");
+  EXPECT_EQ(Number::Uint(18446744073709551615u).ToShortString(), "18446744073709551615");
+  EXPECT_EQ(Number::Parse("1e300")->ToShortString(), "1e+300");
+  EXPECT_EQ(Number::Parse("123456789012345678901234567890.5")->ToShortString(), "1.23457e+29");
+}
+
 TEST(NumberTest, UintFittingInt64IsNormalisedToInt) {
   EXPECT_TRUE(Number::Uint(42).is_int());
   EXPECT_EQ(Number::Uint(42).int_value(), 42);
