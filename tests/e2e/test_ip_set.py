@@ -409,13 +409,15 @@ class NcsIpSetResourceTest(unittest.TestCase):
 
     def test_invalid_arguments_point_at_their_attribute(self) -> None:
         self.write({"grace_period": "3 days", "on_fetch_error": "ignore",
-                    "max_removed_percent": 150})
+                    "max_removed_percent": 150, "min_count": 1e300})
         result = self.workdir.validate()
         self.assertEqual(result.returncode, 1, result.describe())
         text = result.text
         for needle in ("Invalid grace_period", "Invalid on_fetch_error",
-                       "Invalid max_removed_percent", 'grace_period = "3 days"'):
+                       "Invalid max_removed_percent", 'grace_period = "3 days"',
+                       "from 1 to 100000; got 1e+300."):
             self.assertIn(needle, text)
+        self.assertNotIn("0" * 40, text, "a huge number is quoted shortened")
         self.assertEqual(self.requests(), 0)
 
     def test_secret_appears_in_no_state_plan_or_log(self) -> None:
