@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <string_view>
 
+#include "internal/base/crash_report.h"
 #include "internal/base/env.h"
 #include "internal/base/log.h"
 #include "internal/plugin/server.h"
@@ -49,6 +50,7 @@ int Serve(std::unique_ptr<Provider> provider, const ServeOptions& options, int a
     return 2;
   }
 
+  base::InstallCrashReport(argv[0], options.executable_name, options.version);
   const base::ProcessEnv env;
   base::InitLogging(env, options.log_module, options.provider_address);
 

@@ -1,0 +1,141 @@
+#include "internal/base/crash_report.h"
+
+#include <execinfo.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+#include "absl/debugging/symbolize.h"
+
+namespace base {
+namespace {
+
+constexpr int kCrashSignals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+constexpr int kMaxFrames = 64;
+constexpr size_t kAlternateStackSize = 64 * 1024;
+
+// Prepared before any crash: a signal handler may only use async-signal-safe calls.
+char g_prefix[256];
+size_t g_prefix_length = 0;
+
+const char* SignalName(int signal_number) {
+  switch (signal_number) {
+    case SIGSEGV:
+      return "SIGSEGV (segmentation fault)";
+    case SIGBUS:
+      return "SIGBUS (bus error)";
+    case SIGFPE:
+      return "SIGFPE (arithmetic exception)";
+    case SIGILL:
+      return "SIGILL (illegal instruction)";
+    case SIGABRT:
+      return "SIGABRT (aborted)";
+  }
+  return "fatal signal";
+}
+
+void Write(const char* data, size_t length) {
+  while (length > 0) {
+    const ssize_t n = write(STDERR_FILENO, data, length);
+    if (n <= 0) return;
+    data += n;
+    length -= static_cast<size_t>(n);
+  }
+}
+
+void Write(const char* text) { Write(text, std::strlen(text)); }
+
+// "0x" and 16 hex digits, without printf (not async-signal-safe).
+void WriteHex(uintptr_t value) {
+  char buffer[19] = "0x";
+  for (int i = 0; i < 16; ++i) buffer[2 + i] = "0123456789abcdef"[(value >> (60 - 4 * i)) & 0xf];
+  Write(buffer, 18);
+}
+
+void WriteDecimal(int value) {
+  char buffer[12];
+  int i = sizeof(buffer);
+  unsigned v = static_cast<unsigned>(value < 0 ? -value : value);
+  do {
+    buffer[--i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0 && i > 0);
+  Write(buffer + i, sizeof(buffer) - static_cast<size_t>(i));
+}
+
+// The report Terraform shows: the panic line, then one line per frame of the crashing thread
+// (unwound through the signal frame with the binary's unwind tables, so no frame pointers are
+// needed), named where the symbol table has the function.
+void HandleCrash(int signal_number, siginfo_t* info, void*) {
+  Write(g_prefix, g_prefix_length);
+  Write(SignalName(signal_number));
+  Write("\n\n[signal ");
+  WriteDecimal(signal_number);
+  Write(" code=");
+  WriteDecimal(info->si_code);
+  Write(" addr=");
+  WriteHex(reinterpret_cast<uintptr_t>(info->si_addr));
+  Write(" pid=");
+  WriteDecimal(static_cast<int>(getpid()));
+  Write(" tid=");
+  WriteDecimal(static_cast<int>(gettid()));
+  Write("]\n\nthread ");
+  WriteDecimal(static_cast<int>(gettid()));
+  Write(":\n");
+  void* frames[kMaxFrames];
+  const int count = backtrace(frames, kMaxFrames);
+  for (int i = 0; i < count; ++i) {
+    const uintptr_t pc = reinterpret_cast<uintptr_t>(frames[i]);
+    char name[512];
+    // A return address points after the call: look up the call itself.
+    const bool named =
+        absl::Symbolize(reinterpret_cast<void*>(i == 0 ? pc : pc - 1), name, sizeof(name));
+    Write("  ");
+    WriteHex(pc);
+    Write("  ");
+    Write(named ? name : "(unknown)");
+    Write("\n");
+  }
+  // Die with the signal, as an unhandled one would (the exit status says which).
+  signal(signal_number, SIG_DFL);
+  raise(signal_number);
+}
+
+}  // namespace
+
+void InstallCrashReport(const char* argv0, std::string_view program, std::string_view version) {
+  absl::InitializeSymbolizer(argv0);
+
+  // "panic: terraform-provider-x 1.2.3 crashed: " (truncated to the buffer if absurdly long).
+  const std::string_view parts[] = {"panic: ", program, " ", version, " crashed: "};
+  for (std::string_view part : parts) {
+    const size_t n = std::min(part.size(), sizeof(g_prefix) - 1 - g_prefix_length);
+    std::memcpy(g_prefix + g_prefix_length, part.data(), n);
+    g_prefix_length += n;
+  }
+
+  // The unwinder allocates on its first use: do that now, not in the handler.
+  void* warm_up[1];
+  backtrace(warm_up, 1);
+
+  // A stack overflow still gets its report: the handler runs on a stack of its own (for the
+  // thread that overflows only if it is this one; gRPC's threads keep the default).
+  stack_t alternate = {};
+  alternate.ss_sp = std::malloc(kAlternateStackSize);
+  alternate.ss_size = kAlternateStackSize;
+  if (alternate.ss_sp != nullptr) sigaltstack(&alternate, nullptr);
+
+  for (int signal_number : kCrashSignals) {
+    struct sigaction action = {};
+    action.sa_sigaction = HandleCrash;
+    action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND;
+    sigemptyset(&action.sa_mask);
+    sigaction(signal_number, &action, nullptr);
+  }
+}
+
+}  // namespace base
