@@ -5,6 +5,8 @@
 #   make release  dist/: the registry's zip, manifest, SHA256SUMS (and .sig with GPG_FINGERPRINT)
 #   make install  put the release binary where terraform finds it with no CLI configuration
 #   make bench    whole-process and micro benchmarks (not part of make test)
+#   make soak     soak tests: 1,000 instances, 300 plans, 10,000 reads of one debug-mode provider,
+#                 random API faults; one table, SOAK_SCALE scales it (not part of make test)
 #   make fuzz     libFuzzer targets (clang, ASan+UBSan) in build-fuzz, FUZZ_SECONDS each (not part
 #                 of make test; make test replays their committed corpora)
 #   make docs     regenerate docs/ from the provider's schema, templates/ and examples/
@@ -31,7 +33,7 @@ DEB_PACKAGES := g++ make cmake pkg-config python3 python3-yaml openssl zip unzip
 # make fuzz only: clang and its libFuzzer/sanitizer runtimes (Debian 12's clang 14).
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 
-.PHONY: all deps build test unit e2e demo release install bench fuzz docs clean
+.PHONY: all deps build test unit e2e demo release install bench soak fuzz docs clean
 
 all: build
 
@@ -92,6 +94,12 @@ bench: build
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target micro_bench
 	$(BUILD_DIR)/bench/micro_bench
 	$(PYTHON) bench/run_bench.py --provider $(RELEASE_BINARY)
+
+# Soak tests of the release binary (bench/soak.py): many instances, many consecutive plans, one
+# debug-mode provider serving 10,000 reads (build/soak_client), random API faults. Prints one
+# table; fails on any FAIL row. SOAK_SCALE=0.1 for a quick run. Never part of `make test`.
+soak: build
+	$(PYTHON) bench/soak.py --provider $(RELEASE_BINARY) --soak-client $(BUILD_DIR)/soak_client
 
 # libFuzzer targets (tests/fuzz/) in their own build directory: our code instrumented with
 # ASan+UBSan, each target run FUZZ_SECONDS over a working copy of its committed corpus, then one
