@@ -427,6 +427,9 @@ def part_debug(table: Table, provider: Path, client: Path, reads: int, rounds: i
             batch("deadline", late, 64, 0.5, "--reconfigure-every", "1", "--deadline-ms", "200")
             fake.clear_rules()
             time.sleep(1.0)  # reads the client gave up on finish on the provider's side
+            idle_by = time.monotonic() + 5.0  # and their connections close: up to 5 s more
+            while fds and fd_count(proc.pid) > fds[0] and time.monotonic() < idle_by:
+                time.sleep(0.1)
             rss_kib.append(vm_rss_kib(proc.pid))
             fds.append(fd_count(proc.pid))
         stop_sampling.set()
