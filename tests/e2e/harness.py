@@ -62,6 +62,8 @@ PROVIDER_SOURCE = install_mirror.SOURCE  # registry.terraform.io/agora/agora
 DEFAULT_VERSION = "0.1.0"
 TERRAFORM_TIMEOUT = 300.0
 SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+# Passed through to terraform (and so to the provider) when set: make sanitize sets them.
+SANITIZER_OPTIONS = ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS")
 
 
 # --- configuration from the environment -----------------------------------------------------------
@@ -178,7 +180,8 @@ def clean_env(home: Path, extra: Optional[Mapping[str, Optional[str]]] = None,
     Contains PATH (system directories plus terraform's own), HOME, TMPDIR, LANG,
     TF_CLI_CONFIG_FILE (``cli_config_file``, default: :func:`provider_mirror`'s),
     TF_IN_AUTOMATION=1, CHECKPOINT_DISABLE=1, then ``extra`` (a None value removes a key).
-    Nothing is inherited from the caller.
+    Nothing is inherited from the caller but the sanitizers' options (ASAN_OPTIONS,
+    UBSAN_OPTIONS, LSAN_OPTIONS: ``make sanitize``), for the provider processes terraform starts.
     """
     if cli_config_file is None:
         cli_config_file = provider_mirror().cli_config_file
@@ -192,6 +195,7 @@ def clean_env(home: Path, extra: Optional[Mapping[str, Optional[str]]] = None,
         "TF_CLI_CONFIG_FILE": str(cli_config_file),
         "TF_IN_AUTOMATION": "1",
         "CHECKPOINT_DISABLE": "1",
+        **{name: os.environ[name] for name in SANITIZER_OPTIONS if name in os.environ},
     }, extra)
 
 
