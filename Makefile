@@ -10,6 +10,8 @@
 #   make fuzz     libFuzzer targets (clang, ASan+UBSan) in build-fuzz, FUZZ_SECONDS each (not part
 #                 of make test; make test replays their committed corpora)
 #   make docs     regenerate docs/ from the provider's schema, templates/ and examples/
+#   make sanitize the unit and end-to-end tests with our code built with ASan+UBSan in
+#                 build-sanitize, leak checks on (not part of make test)
 
 SHELL      := /bin/bash
 BUILD_DIR  ?= build
@@ -23,6 +25,7 @@ PYTHON     ?= /usr/bin/python3
 FUZZ_DIR     ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := msgpack_value type_json state_json ncs_response ip_text settings_text client_cert_pem
+SANITIZE_DIR ?= build-sanitize
 
 # Exactly the Debian packages the project needs (build, tests, demo, release). libcurl is built
 # from Debian's curl source package (cmake/DebianCurl.cmake: apt-get source, hence dpkg-dev).
@@ -33,7 +36,7 @@ DEB_PACKAGES := g++ make cmake pkg-config python3 python3-yaml openssl zip unzip
 # make fuzz only: clang and its libFuzzer/sanitizer runtimes (Debian 12's clang 14).
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 
-.PHONY: all deps build test unit e2e demo release install bench soak fuzz docs clean
+.PHONY: all deps build test unit e2e demo release install bench soak fuzz sanitize docs clean
 
 all: build
 
@@ -111,5 +114,27 @@ fuzz:
 	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzzers
 	$(PYTHON) tests/fuzz/run_fuzzers.py --build $(FUZZ_DIR) --seconds $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
+# The unit and end-to-end tests with our code (libraries, tests, a dynamically linked provider)
+# built with ASan and UBSan in SANITIZE_DIR; third-party archives are linked as they are. The
+# options are exported, so the provider processes terraform starts inherit them (harness.clean_env
+# passes them on), and every report goes to SANITIZE_DIR/sanitizer-logs: a provider's stderr is
+# not the tests' to see. Any report fails the target. The tests about the static release binary
+# (label static_binary) are left out. Never part of `make test`.
+SANITIZE_LOGS = $(abspath $(SANITIZE_DIR))/sanitizer-logs
+sanitize: deps
+	cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAGORA_SANITIZE=ON
+	cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	rm -rf $(SANITIZE_LOGS) && mkdir -p $(SANITIZE_LOGS)
+	@export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:log_path=$(SANITIZE_LOGS)/asan \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitize/lsan.supp \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$(SANITIZE_LOGS)/ubsan; \
+	status=0; (cd $(SANITIZE_DIR) && ctest --output-on-failure -j $(JOBS) -LE static_binary) \
+	  || status=$$?; \
+	reports=$$(find $(SANITIZE_LOGS) -type f | sort); \
+	for report in $$reports; do echo "=== $$report"; cat "$$report"; done; \
+	if [ -n "$$reports" ]; then echo "sanitize: $$(echo $$reports | wc -w) sanitizer report(s)"; \
+	  status=1; fi; \
+	exit $$status
+
 clean:
-	rm -rf $(BUILD_DIR) $(FUZZ_DIR) $(DIST)
+	rm -rf $(BUILD_DIR) $(FUZZ_DIR) $(SANITIZE_DIR) $(DIST)
