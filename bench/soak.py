@@ -361,7 +361,10 @@ def part_debug(table: Table, provider: Path, client: Path, reads: int, rounds: i
     proc = subprocess.Popen([str(provider), "-debug"], stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                             env={"PATH": harness.SYSTEM_PATH, "TMPDIR": str(tmpdir),
-                                 "PLUGIN_UNIX_SOCKET_DIR": str(socket_dir)},
+                                 "PLUGIN_UNIX_SOCKET_DIR": str(socket_dir),
+                                 # glibc malloc tuning, to tell allocator growth from leaks.
+                                 **{k: v for k, v in os.environ.items()
+                                    if k.startswith("MALLOC_") or k.startswith("GLIBC_TUNABLES")}},
                             start_new_session=True)
     totals = {"requests": 0, "ok": 0, "cancelled": 0, "deadline": 0, "error_diagnostics": 0,
               "rpc_errors": 0, "configures": 0, "stops": 0}
