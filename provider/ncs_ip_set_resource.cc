@@ -139,12 +139,6 @@ bool ArgumentsKnown(const cty::Value& config) {
 
 // --- State <-> Publication ---------------------------------------------------------------------
 
-std::vector<std::string> Strings(const std::vector<IpAddress>& addresses) {
-  std::vector<std::string> out;
-  for (const IpAddress& a : addresses) out.push_back(a.ToString());
-  return out;
-}
-
 absl::StatusOr<std::vector<IpAddress>> Addresses(const cty::Value& list, const char* name) {
   std::vector<IpAddress> out;
   if (list.is_null()) return out;
@@ -194,8 +188,8 @@ absl::StatusOr<Publication> PublicationOf(const cty::Value& state) {
 }
 
 void PutPublication(const Publication& p, cty::Value::Attributes& state) {
-  state["added"] = StringList(Strings(p.added));
-  state["removed"] = StringList(Strings(p.removed));
+  state["added"] = StringList(AddressStrings(p.added));
+  state["removed"] = StringList(AddressStrings(p.removed));
   cty::Value::Attributes pending;
   for (const auto& [address, until] : p.pending_removal) {
     pending.emplace(address.ToString(), cty::Value::String(Rfc3339(until)));
@@ -297,10 +291,7 @@ LastRead LastReadOf(const NcsFetchResult& answer) {
 
 // The min_count check against a recorded read.
 std::optional<Diagnostic> MinCountErrorOf(const LastRead& read, int64_t min_count) {
-  NcsFetchResult answer;
-  answer.url = read.url;
-  answer.request_id = read.request_id;
-  return MinCountError(read.addresses.size(), answer, min_count);
+  return MinCountError(read.addresses.size(), read.url, read.request_id, min_count);
 }
 
 // An argument's value as state holds it: the configured value (unknown if it is), or its
@@ -375,11 +366,23 @@ Diagnostics NcsIpSetResource::Validate(const cty::Value& config) const {
   return d;
 }
 
+bool NcsIpSetResource::StoredArgumentsUsable(const cty::Value& state, Diagnostics& d) const {
+  const Diagnostics checked = Validate(state);
+  for (const Diagnostic& problem : checked.items()) {
+    d.AddError("Unreadable agora_ncs_ip_set state",
+               absl::StrCat("The stored state does not hold valid arguments: ", problem.detail,
+                            " Remove the resource from state (terraform state rm) and import it "
+                            "again."));
+  }
+  return !checked.has_errors();
+}
+
 tfprotocol::ReadResourceResponse NcsIpSetResource::Read(
     const tfprotocol::CallContext& context, const tfprotocol::ReadResourceRequest& request) {
   tfprotocol::ReadResourceResponse response;
   Diagnostics& d = response.diagnostics;
   const cty::Value& state = request.current_state;
+  if (!StoredArgumentsUsable(state, d)) return response;
   const ListArguments list = ListArgumentsOf(state);
   const Policy policy = PolicyOf(state);
   const bool imported = state.GetAttr("ip_addresses").is_null();
@@ -435,6 +438,7 @@ tfprotocol::PlanResourceResponse NcsIpSetResource::Plan(
   const cty::Value& prior = request.prior_state;
   d = Validate(config);
   if (d.has_errors()) return response;
+  if (!prior.is_null() && !StoredArgumentsUsable(prior, d)) return response;
   response.planned_private = request.prior_private;
 
   if (prior.is_null()) {

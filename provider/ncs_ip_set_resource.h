@@ -31,6 +31,10 @@ class NcsIpSetResource final : public tfprotocol::Resource {
       const tfprotocol::ImportResourceRequest& request) override;
 
  private:
+  // False, with an error, when a stored state's arguments are not ones Validate accepts (a state
+  // edited by hand): every later step relies on them.
+  bool StoredArgumentsUsable(const cty::Value& state, tfprotocol::Diagnostics& d) const;
+
   AgoraProvider& provider_;
   const tfprotocol::Schema schema_;
   const cty::Type type_;

@@ -49,7 +49,7 @@ tfprotocol::ReadDataSourceResponse NcsIpsDataSource::Read(
   const NcsFetchResult& answer = *live.answer();
   const IpSet set(answer.response.addresses);
   if (std::optional<tfprotocol::Diagnostic> error =
-          MinCountError(set.size(), answer, arguments.min_count)) {
+          MinCountError(set.size(), answer.url, answer.request_id, arguments.min_count)) {
     d.Add(*std::move(error));
     return result;
   }

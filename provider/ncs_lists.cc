@@ -189,14 +189,17 @@ cty::Value StringList(const std::vector<std::string>& items) {
   return cty::Value::List(cty::Type::String(), std::move(elements));
 }
 
-std::optional<Diagnostic> MinCountError(size_t count, const NcsFetchResult& answer,
-                                        int64_t min_count) {
+std::vector<std::string> AddressStrings(const std::vector<IpAddress>& addresses) {
+  return Strings(addresses);
+}
+
+std::optional<Diagnostic> MinCountError(size_t count, const std::string& url,
+                                        const std::string& request_id, int64_t min_count) {
   if (static_cast<int64_t>(count) >= min_count) return std::nullopt;
   return Diagnostic{
       tfprotocol::Severity::kError, "Too few Notifications IPs",
-      absl::StrCat("Agora returned ", count, count == 1 ? " address" : " addresses", " from ",
-                   answer.url, " (X-Request-ID: ", answer.request_id,
-                   "), fewer than min_count = ", min_count,
+      absl::StrCat("Agora returned ", count, count == 1 ? " address" : " addresses", " from ", url,
+                   " (X-Request-ID: ", request_id, "), fewer than min_count = ", min_count,
                    ". Refusing to publish a shorter allow-list, which would drop Agora's "
                    "notifications. If the smaller list is expected, lower min_count."),
       AttributePath::Attr("min_count")};

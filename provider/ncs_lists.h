@@ -57,8 +57,12 @@ void PutUnknownListOutputs(cty::Value::Attributes& state);
 cty::Value StringList(const std::vector<std::string>& items);
 
 // The "Too few Notifications IPs" error on min_count, or nullopt when `count` is enough.
-std::optional<tfprotocol::Diagnostic> MinCountError(size_t count, const NcsFetchResult& answer,
+// `url` and `request_id` name the answer.
+std::optional<tfprotocol::Diagnostic> MinCountError(size_t count, const std::string& url,
+                                                    const std::string& request_id,
                                                     int64_t min_count);
+// Canonical text of each address, in order.
+std::vector<std::string> AddressStrings(const std::vector<IpAddress>& addresses);
 
 // One read of Agora's answer for `service`, shared by every reader of this command (the provider's
 // snapshot cache).

@@ -376,14 +376,9 @@ class NcsIpSetResourceTest(unittest.TestCase):
         self.run_ok("destroy", "-no-color", "-input=false", "-auto-approve", "-refresh=false")
         self.assertEqual(self.workdir.state_resources("agora_ncs_ip_set"), [])
 
-    def test_state_written_by_hand_at_version_0_is_upgraded(self) -> None:
-        self.write()
-        published = expected_lists(FOUR)
-        attributes = dict(published, service="rtc", id="rtc", min_count=1, chunk_size=50,
-                          aggregate=False, max_removed_percent=50, on_fetch_error="fail",
-                          grace_period="0s", fingerprint=None, added=FOUR, removed=[],
-                          pending_removal={}, changed_at="2026-01-02T03:04:05Z",
-                          attribute_of_an_older_version="dropped")
+    def write_state(self, attributes: Mapping[str, Any]) -> None:
+        """terraform.tfstate holding agora_ncs_ip_set.ncs at schema version 0, as written by
+        hand."""
         state = {
             "version": 4, "terraform_version": "1.11.4", "serial": 1,
             "lineage": "6f1f1f1f-0000-4000-8000-000000000000", "outputs": {},
@@ -395,6 +390,32 @@ class NcsIpSetResourceTest(unittest.TestCase):
             }],
         }
         (self.workdir.path / "terraform.tfstate").write_text(json.dumps(state), encoding="utf-8")
+
+    def test_a_state_edited_into_invalid_arguments_is_an_error_not_a_crash(self) -> None:
+        self.write()
+        self.write_state(dict(expected_lists(FOUR), service="voice", id="voice", min_count=1,
+                              chunk_size=50, aggregate=False, max_removed_percent=50,
+                              on_fetch_error="fail", grace_period="forever", added=FOUR,
+                              removed=[], pending_removal={}, changed_at="2026-01-02T03:04:05Z"))
+        plan = self.plan()
+        self.assertEqual(plan.returncode, 1, plan.describe())
+        text = plan.text
+        self.assertIn("Unreadable agora_ncs_ip_set state", text)
+        self.assertIn('"voice" is not a service', text)
+        self.assertIn("grace_period must be a duration", text)
+        self.assertNotIn("crashed", text)
+        self.assertNotIn("did not respond", text)
+        self.assertEqual(self.requests(), 0)
+
+    def test_state_written_by_hand_at_version_0_is_upgraded(self) -> None:
+        self.write()
+        published = expected_lists(FOUR)
+        attributes = dict(published, service="rtc", id="rtc", min_count=1, chunk_size=50,
+                          aggregate=False, max_removed_percent=50, on_fetch_error="fail",
+                          grace_period="0s", fingerprint=None, added=FOUR, removed=[],
+                          pending_removal={}, changed_at="2026-01-02T03:04:05Z",
+                          attribute_of_an_older_version="dropped")
+        self.write_state(attributes)
         self.fake.set_ips(FOUR + ["203.0.113.8"])
         plan = self.plan()
         self.assertEqual(plan.returncode, 2, plan.describe())
