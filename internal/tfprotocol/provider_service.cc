@@ -61,7 +61,8 @@ grpc::Status ProviderService::GetMetadata(grpc::ServerContext*,
 grpc::Status ProviderService::GetProviderSchema(grpc::ServerContext*,
                                                 const tfplugin6::GetProviderSchema::Request*,
                                                 tfplugin6::GetProviderSchema::Response* response) {
-  base::LogScope scope({{"tf_rpc", "GetProviderSchema"}, {"tf_req_id", base::NewRequestId()}});
+  std::optional<base::LogScope> scope;
+  rpc::OpenLogScope(scope, "GetProviderSchema", {});
   base::Log(base::LogLevel::kTrace, "Received request");
   // Built once, on first use: most provider processes of a run never ask (see
   // get_provider_schema_optional), so start-up does not pay for it.
@@ -107,7 +108,8 @@ grpc::Status ProviderService::ConfigureProvider(
 grpc::Status ProviderService::StopProvider(grpc::ServerContext*,
                                            const tfplugin6::StopProvider::Request*,
                                            tfplugin6::StopProvider::Response*) {
-  base::LogScope scope({{"tf_rpc", "StopProvider"}, {"tf_req_id", base::NewRequestId()}});
+  std::optional<base::LogScope> scope;
+  rpc::OpenLogScope(scope, "StopProvider", {});
   base::Log(base::LogLevel::kInfo, "Stop requested by Terraform");
   provider_.Stop();
   return grpc::Status::OK;

@@ -19,6 +19,15 @@
 
 namespace tfprotocol::rpc {
 
+// Opens the RPC's log scope (tf_rpc, a fresh tf_req_id, `fields`), unless logging is off: then
+// not even the request ID is made.
+inline void OpenLogScope(std::optional<base::LogScope>& scope, const char* rpc,
+                         base::LogFields fields) {
+  if (!base::LogEnabled(base::LogLevel::kError)) return;
+  fields.insert(fields.begin(), {{"tf_rpc", rpc}, {"tf_req_id", base::NewRequestId()}});
+  scope.emplace(std::move(fields));
+}
+
 inline size_t CountErrors(const Diagnostics& diagnostics) {
   size_t n = 0;
   for (const Diagnostic& d : diagnostics.items()) n += d.severity == Severity::kError;
@@ -42,8 +51,8 @@ inline CallContext ContextOf(const char* rpc, grpc::ServerContext* server_contex
 // type), as terraform-plugin-go's do.
 template <typename Response, typename Body>
 grpc::Status Run(const char* rpc, Response* response, base::LogFields fields, Body&& body) {
-  fields.insert(fields.begin(), {{"tf_rpc", rpc}, {"tf_req_id", base::NewRequestId()}});
-  base::LogScope scope(std::move(fields));
+  std::optional<base::LogScope> scope;
+  OpenLogScope(scope, rpc, std::move(fields));
   base::Log(base::LogLevel::kTrace, "Received request");
   Diagnostics diagnostics;
   try {
