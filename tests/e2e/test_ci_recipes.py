@@ -1,21 +1,44 @@
-"""The scheduled-pipeline recipes in examples/ci/ are valid YAML with the keys GitHub Actions and
-GitLab CI require, run the documented steps (plan -detailed-exitcode into a saved plan, apply of
-that plan only on exit code 2, a failure notification), take the credentials from secrets, and
-their shell snippets parse.
+"""The CI files are valid YAML with the keys GitHub Actions and GitLab CI require, their shell
+snippets parse, and the parts that can run here do what they say:
+
+* examples/ci/, the scheduled-pipeline recipes: a CLI configuration naming the team's provider
+  network mirror is written and named by TF_CLI_CONFIG_FILE before ``terraform init`` (run here,
+  and the file read by real terraform), plan -detailed-exitcode into a saved plan, apply of that
+  plan only on exit code 2, one run at a time, a failure notification, credentials from secrets,
+  and a word on arm64 runners.
+* .github/workflows/release.yml: on a ``v*`` tag, in debian:12, checks the tag against
+  CMakeLists.txt, imports the signing key from secrets, runs ``make release`` and publishes
+  exactly the registry's files that make release writes. Its version check and key import run
+  here (a throw-away key with a passphrase), and scripts/release.py then signs with that key.
+* terraform-registry-manifest.json is the registry's manifest for protocol 6.
+* The CLI configurations docs/install.md shows are read by terraform without a problem.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
+import sys
 import unittest
-from typing import Any, Dict, List
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Sequence, Tuple
 
 import yaml
 
 import harness
 
 CI_DIR = harness.REPO_ROOT / "examples" / "ci"
+RELEASE_WORKFLOW = harness.REPO_ROOT / ".github" / "workflows" / "release.yml"
+RELEASE_SCRIPT = harness.REPO_ROOT / "scripts" / "release.py"
+REGISTRY_MANIFEST = harness.REPO_ROOT / "terraform-registry-manifest.json"
+INSTALL_PAGE = harness.REPO_ROOT / "docs" / "install.md"
+MIRROR_URL = "https://mirror.example.com/terraform/"
+AGORA = "registry.terraform.io/agora/*"
+SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+# How GitHub runs a `run:` step under `shell: bash`.
+GITHUB_BASH = ("bash", "--noprofile", "--norc", "-eo", "pipefail")
 
 # Keys GitLab accepts under `default:` and in a job (docs.gitlab.com/ee/ci/yaml/).
 GITLAB_DEFAULT_KEYS = {"after_script", "artifacts", "before_script", "cache", "hooks", "image",
@@ -28,11 +51,58 @@ GITLAB_GLOBAL_KEYS = {"default", "include", "stages", "variables", "workflow", "
                       "cache", "before_script", "after_script"}
 
 
+def project_version() -> str:
+    text = (harness.REPO_ROOT / "CMakeLists.txt").read_text(encoding="utf-8")
+    return re.search(r"^project\(terraform-provider-agora VERSION ([0-9.]+)", text, re.M).group(1)
+
+
 def shell_syntax_ok(script: str) -> subprocess.CompletedProcess:
     return subprocess.run(["bash", "-n"], input=script, text=True, capture_output=True)
 
 
-class GitHubActionsRecipeTest(unittest.TestCase):
+def without_expressions(script: str) -> str:
+    """GitHub substitutes ``${{ ... }}`` before the shell sees the script."""
+    return re.sub(r"\$\{\{[^}]*\}\}", "x", script)
+
+
+def run_script(shell: Sequence[str], script: str, env: Mapping[str, str],
+               cwd: Path) -> subprocess.CompletedProcess:
+    """Runs ``script`` as a CI runner would, from a file, with an environment given whole."""
+    path = harness.make_temp_dir("script") / "script.sh"
+    path.write_text(script, encoding="utf-8")
+    home = harness.make_temp_dir("home")
+    return subprocess.run([*shell, str(path)], cwd=str(cwd), capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=120,
+                          env={"PATH": SYSTEM_PATH, "HOME": str(home), "LANG": "C.UTF-8", **env})
+
+
+def key_values(path: Path) -> Dict[str, str]:
+    """The ``NAME=value`` lines of a GITHUB_ENV or GITHUB_OUTPUT file."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    return dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
+
+
+class CliConfigMixin(unittest.TestCase):
+    def assert_terraform_reads(self, cli_config: Path) -> None:
+        """Real terraform (1.11) loads the file with no warning or error about it."""
+        home = harness.make_temp_dir("tf-home")
+        result = subprocess.run([harness.terraform_binary(), "version"], cwd=str(home),
+                                env=harness.clean_env(home, cli_config_file=cli_config),
+                                capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                                timeout=120)
+        output = result.stdout + result.stderr
+        self.assertEqual(result.returncode, 0, output)
+        self.assertNotIn("problems", output, cli_config.read_text(encoding="utf-8"))
+
+    def assert_mirror_config(self, cli_config: Path, url: str) -> None:
+        text = cli_config.read_text(encoding="utf-8")
+        self.assertRegex(text, r"network_mirror \{\s*url\s*= " + re.escape(f'"{url}"'))
+        self.assertRegex(text, r"direct \{\s*exclude = " + re.escape(f'["{AGORA}"]'),
+                         "every other provider still comes from its registry")
+        self.assert_terraform_reads(cli_config)
+
+
+class GitHubActionsRecipeTest(CliConfigMixin):
     def setUp(self) -> None:
         self.text = (CI_DIR / "github-actions.yml").read_text(encoding="utf-8")
         self.doc: Dict[Any, Any] = yaml.safe_load(self.text)
@@ -81,15 +151,56 @@ class GitHubActionsRecipeTest(unittest.TestCase):
         setup = [s for s in self.steps() if s.get("uses", "").startswith("hashicorp/setup-terraform")]
         self.assertFalse(setup[0]["with"]["terraform_wrapper"], "the wrapper hides exit codes")
         for _, _, script in runs:
-            # GitHub expressions are substituted before the shell sees the script.
-            checked = shell_syntax_ok(re.sub(r"\$\{\{[^}]*\}\}", "x", script))
+            checked = shell_syntax_ok(without_expressions(script))
             self.assertEqual(checked.returncode, 0, checked.stderr + script)
 
+    def config_step(self) -> Dict[str, Any]:
+        steps = self.steps()
+        writes = [i for i, s in enumerate(steps) if "TF_CLI_CONFIG_FILE=" in s.get("run", "")]
+        init = [i for i, s in enumerate(steps) if "terraform init" in s.get("run", "")]
+        self.assertEqual(len(writes), 1, "one step writes the CLI configuration")
+        self.assertEqual(len(init), 1)
+        self.assertLess(writes[0], init[0], "the CLI configuration is written before init")
+        return steps[writes[0]]
 
-class GitLabRecipeTest(unittest.TestCase):
+    def run_config_step(self, mirror: str) -> Tuple[subprocess.CompletedProcess, Path, Path]:
+        runner_temp = harness.make_temp_dir("runner-temp")
+        github_env = runner_temp / "github_env"
+        result = run_script(GITHUB_BASH, self.config_step()["run"], cwd=runner_temp,
+                            env={"AGORA_PROVIDER_MIRROR": mirror,
+                                 "RUNNER_TEMP": str(runner_temp),
+                                 "GITHUB_ENV": str(github_env)})
+        return result, runner_temp, github_env
+
+    def test_the_provider_comes_from_the_mirror_named_before_init(self) -> None:
+        step = self.config_step()
+        self.assertEqual(step["env"]["AGORA_PROVIDER_MIRROR"], "${{ vars.AGORA_PROVIDER_MIRROR }}")
+        result, runner_temp, github_env = self.run_config_step(MIRROR_URL)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        cli_config = Path(key_values(github_env)["TF_CLI_CONFIG_FILE"])
+        self.assertEqual(cli_config.parent, runner_temp)
+        self.assert_mirror_config(cli_config, MIRROR_URL)
+
+    def test_a_mirror_url_terraform_would_refuse_or_misread_fails_the_step(self) -> None:
+        # Terraform takes only https: mirrors, and resolves paths against a URL without the
+        # final "/" as if its last segment were a file.
+        for bad in ("", "http://mirror.example.com/terraform/", MIRROR_URL.rstrip("/")):
+            with self.subTest(url=bad):
+                result, _, github_env = self.run_config_step(bad)
+                self.assertNotEqual(result.returncode, 0, result.stdout)
+                self.assertIn("::error::set the variable AGORA_PROVIDER_MIRROR", result.stdout)
+                self.assertEqual(key_values(github_env), {})
+
+    def test_says_how_to_run_on_arm64_runners(self) -> None:
+        self.assertIn("ubuntu-24.04-arm", self.text)
+        self.assertIn("[self-hosted, linux, ARM64]", self.text)
+        self.assertIn("linux_arm64", self.text)
+
+
+class GitLabRecipeTest(CliConfigMixin):
     def setUp(self) -> None:
-        self.doc: Dict[str, Any] = yaml.safe_load(
-            (CI_DIR / "gitlab-ci.yml").read_text(encoding="utf-8"))
+        self.text = (CI_DIR / "gitlab-ci.yml").read_text(encoding="utf-8")
+        self.doc: Dict[str, Any] = yaml.safe_load(self.text)
         self.jobs = {k: v for k, v in self.doc.items() if k not in GITLAB_GLOBAL_KEYS}
 
     def test_keys_are_ones_gitlab_accepts(self) -> None:
@@ -122,6 +233,45 @@ class GitLabRecipeTest(unittest.TestCase):
             checked = shell_syntax_ok(script)
             self.assertEqual(checked.returncode, 0, f"{name}: {checked.stderr}")
 
+    def before_init(self) -> List[str]:
+        """The default before_script up to `terraform init`, which every terraform job runs."""
+        lines: List[str] = self.doc["default"]["before_script"]
+        init = [i for i, line in enumerate(lines) if line.startswith("terraform init")]
+        self.assertEqual(len(init), 1)
+        exports = [i for i, line in enumerate(lines[:init[0]])
+                   if line.startswith("export TF_CLI_CONFIG_FILE=")]
+        self.assertEqual(len(exports), 1, "TF_CLI_CONFIG_FILE is exported before init")
+        return lines[:init[0]]
 
-if __name__ == "__main__":
-    unittest.main()
+    def run_before_init(self, mirror: str) -> Tuple[subprocess.CompletedProcess, Path]:
+        """Runs that part in a fake project directory; it then writes the value of
+        TF_CLI_CONFIG_FILE that init would see into PROJECT/named."""
+        project = harness.make_temp_dir("ci-project")
+        (project / self.doc["variables"]["TF_ROOT"]).mkdir(parents=True)
+        script = "\n".join(self.before_init()
+                           + ['printf "%s" "$TF_CLI_CONFIG_FILE" > "$CI_PROJECT_DIR/named"'])
+        # The hashicorp/terraform image's shell is a POSIX sh (busybox's), not bash.
+        result = run_script(("sh", "-e"), script, cwd=project,
+                            env={"AGORA_PROVIDER_MIRROR": mirror, "CI_PROJECT_DIR": str(project),
+                                 "TF_ROOT": self.doc["variables"]["TF_ROOT"]})
+        return result, project
+
+    def test_the_provider_comes_from_the_mirror_named_before_init(self) -> None:
+        self.assertIn("$AGORA_PROVIDER_MIRROR", "\n".join(self.before_init()))
+        result, project = self.run_before_init(MIRROR_URL)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        cli_config = Path((project / "named").read_text(encoding="utf-8"))
+        self.assertEqual(cli_config.parent, project)
+        self.assert_mirror_config(cli_config, MIRROR_URL)
+
+    def test_a_mirror_url_terraform_would_refuse_or_misread_fails_the_job(self) -> None:
+        for bad in ("", "http://mirror.example.com/terraform/", MIRROR_URL.rstrip("/")):
+            with self.subTest(url=bad):
+                result, project = self.run_before_init(bad)
+                self.assertNotEqual(result.returncode, 0, result.stdout)
+                self.assertIn("Set the CI/CD variable AGORA_PROVIDER_MIRROR", result.stderr)
+                self.assertFalse((project / ".agora.tfrc").exists())
+
+    def test_says_how_to_run_on_arm64_runners(self) -> None:
+        self.assertRegex(self.text, r"# tags: \[saas-linux-small-arm64\]")
+        self.assertIn("linux_arm64", self.text)
