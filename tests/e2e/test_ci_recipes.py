@@ -174,7 +174,8 @@ class GitHubActionsRecipeTest(CliConfigMixin):
 
     def test_the_provider_comes_from_the_mirror_named_before_init(self) -> None:
         step = self.config_step()
-        self.assertEqual(step["env"]["AGORA_PROVIDER_MIRROR"], "${{ vars.AGORA_PROVIDER_MIRROR }}")
+        self.assertEqual(step["env"]["AGORA_PROVIDER_MIRROR"],
+                         "${{ vars.AGORA_PROVIDER_MIRROR }}")
         result, runner_temp, github_env = self.run_config_step(MIRROR_URL)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         cli_config = Path(key_values(github_env)["TF_CLI_CONFIG_FILE"])
@@ -275,3 +276,205 @@ class GitLabRecipeTest(CliConfigMixin):
     def test_says_how_to_run_on_arm64_runners(self) -> None:
         self.assertRegex(self.text, r"# tags: \[saas-linux-small-arm64\]")
         self.assertIn("linux_arm64", self.text)
+
+
+class ReleaseWorkflowMixin(unittest.TestCase):
+    """.github/workflows/release.yml, its steps, and scripts/release.py on dummy binaries."""
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.doc: Dict[Any, Any] = yaml.safe_load(RELEASE_WORKFLOW.read_text(encoding="utf-8"))
+        cls.job: Dict[str, Any] = cls.doc["jobs"]["release"]
+        cls.steps: List[Dict[str, Any]] = cls.job["steps"]
+        cls.version = project_version()
+
+    def step(self, *, uses: str = "", run: str = "", step_id: str = "") -> Tuple[int, Dict]:
+        """The one step that uses the action ``uses``, or whose script matches ``run``, or whose
+        id is ``step_id``; with its index."""
+        found = [(i, s) for i, s in enumerate(self.steps)
+                 if (uses and s.get("uses", "").split("@")[0] == uses)
+                 or (run and re.search(run, s.get("run", ""), re.M))
+                 or (step_id and s.get("id") == step_id)]
+        self.assertEqual(len(found), 1, f"one step for {uses or run or step_id}")
+        return found[0]
+
+    def uploaded_names(self) -> List[str]:
+        """The release step's files, for this version, as names in dist/."""
+        _, release = self.step(uses="softprops/action-gh-release")
+        self.assertTrue(release["with"]["fail_on_unmatched_files"])
+        names = []
+        for line in filter(None, map(str.strip, release["with"]["files"].splitlines())):
+            path = line.replace("${{ steps.version.outputs.version }}", self.version)
+            self.assertNotRegex(path, r"[*?\[{$]", "named one by one, not by pattern")
+            self.assertTrue(path.startswith("dist/"), path)
+            names.append(path[len("dist/"):])
+        return names
+
+    def release_py(self, out: Path, **env: str) -> subprocess.CompletedProcess:
+        dummy = harness.make_temp_dir("dummy") / "provider"
+        dummy.write_bytes(b"#!/bin/sh\nexit 0\n")
+        dummy.chmod(0o755)
+        return subprocess.run(
+            [sys.executable, str(RELEASE_SCRIPT), "--version", self.version, "--out", str(out),
+             "--epoch", "0", "--binary", f"linux_amd64={dummy}", "--binary",
+             f"linux_arm64={dummy}"],
+            env={**{k: v for k, v in os.environ.items() if k != "GPG_FINGERPRINT"}, **env},
+            capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+
+
+class ReleaseWorkflowTest(ReleaseWorkflowMixin):
+    def test_triggers_container_permissions_and_steps(self) -> None:
+        self.assertIn("v*", self.doc.get("on", self.doc.get(True))["push"]["tags"])
+        self.assertEqual(self.job["runs-on"], "ubuntu-latest")
+        self.assertEqual(self.job["container"], "debian:12")
+        self.assertEqual(self.job["permissions"], {"contents": "write"})
+        self.assertEqual(self.job["defaults"]["run"]["shell"], "bash")
+        self.assertTrue(self.steps)
+        for step in self.steps:
+            self.assertEqual(len({"uses", "run"} & set(step)), 1, step)
+
+    def test_every_run_step_parses(self) -> None:
+        runs = [s["run"] for s in self.steps if "run" in s]
+        self.assertGreaterEqual(len(runs), 5)
+        for script in runs:
+            checked = shell_syntax_ok(without_expressions(script))
+            self.assertEqual(checked.returncode, 0, checked.stderr + script)
+
+    def test_git_is_there_for_the_checkout_and_trusted_before_make_release(self) -> None:
+        tools, step = self.step(run=r"apt-get install .*\\\n?.*\bgit\b")
+        for package in ("git", "ca-certificates", "make", "gnupg"):
+            self.assertRegex(step["run"], rf"\s{package}(\s|$)")
+        checkout, step = self.step(uses="actions/checkout")
+        trust, _ = self.step(run=r'safe\.directory "\$GITHUB_WORKSPACE"')
+        make, _ = self.step(run=r"^make release\b")
+        self.assertLess(tools, checkout)
+        self.assertLess(checkout, trust)
+        self.assertLess(trust, make)
+
+    def test_make_release_is_signed_with_the_key_from_the_secrets(self) -> None:
+        key, step = self.step(step_id="key")
+        self.assertEqual(step["env"], {"GPG_PRIVATE_KEY": "${{ secrets.GPG_PRIVATE_KEY }}",
+                                       "PASSPHRASE": "${{ secrets.PASSPHRASE }}"})
+        make, step = self.step(run=r"^make release\b")
+        self.assertLess(key, make)
+        self.assertEqual(step["env"]["GPG_FINGERPRINT"], "${{ steps.key.outputs.fingerprint }}")
+        self.assertIn('GPG_FINGERPRINT="$GPG_FINGERPRINT"', step["run"])
+        self.assertNotIn("PLATFORMS", step["run"], "both platforms: the Makefile's default")
+
+    def test_the_tag_must_be_the_version_in_cmakelists(self) -> None:
+        _, step = self.step(step_id="version")
+        for tag, ok in ((f"v{self.version}", True), ("v99.0.0", False), (self.version, False)):
+            with self.subTest(tag=tag):
+                output = harness.make_temp_dir("gh-output") / "output"
+                result = run_script(GITHUB_BASH, step["run"], cwd=harness.REPO_ROOT,
+                                    env={"GITHUB_REF_NAME": tag, "GITHUB_OUTPUT": str(output)})
+                self.assertEqual(result.returncode == 0, ok, result.stdout + result.stderr)
+                if ok:
+                    self.assertEqual(key_values(output), {"version": self.version})
+                else:
+                    self.assertIn(f"::error::tag {tag} does not match version {self.version} "
+                                  "in CMakeLists.txt", result.stdout)
+                    self.assertEqual(key_values(output), {})
+
+    def test_the_release_gets_exactly_the_registry_files_make_release_writes(self) -> None:
+        out = harness.make_temp_dir("release") / "dist"
+        made = self.release_py(out)
+        self.assertEqual(made.returncode, 0, made.stdout + made.stderr)
+        written = sorted(p.name for p in out.iterdir() if p.is_file())
+        sig = f"terraform-provider-agora_{self.version}_SHA256SUMS.sig"
+        self.assertIn(sig, self.uploaded_names())
+        self.assertNotIn(sig, written, "unsigned: no GPG_FINGERPRINT")
+        self.assertEqual(sorted(self.uploaded_names()), sorted(written + [sig]))
+        self.assertTrue((out / "registry.terraform.io").is_dir(), "the mirror: not uploaded")
+        self.assertEqual(len(self.uploaded_names()), 5)
+
+    def test_the_whole_dist_is_kept_as_an_artifact(self) -> None:
+        paths = [s["with"]["path"] for s in self.steps
+                 if s.get("uses", "").startswith("actions/upload-artifact@")]
+        self.assertIn("dist/", paths)
+
+
+def stop_gpg_agent(gnupg_home: Path) -> None:
+    subprocess.run(["gpgconf", "--kill", "gpg-agent"],
+                   env={**os.environ, "GNUPGHOME": str(gnupg_home)}, capture_output=True,
+                   stdin=subprocess.DEVNULL, timeout=60)
+
+
+class ReleaseSigningTest(ReleaseWorkflowMixin):
+    """The workflow's key import, run with a throw-away RSA key behind a passphrase: then
+    scripts/release.py, as make release runs it, signs the SHA256SUMS with that key unattended."""
+
+    PASSPHRASE = "a throw-away passphrase"
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        # A short path: gpg-agent's socket lives here, and socket paths are limited to ~100 bytes.
+        cls.gnupg = harness.make_temp_dir("gpg")
+        cls.addClassCleanup(stop_gpg_agent, cls.gnupg)
+        gpg = ["gpg", "--batch", "--pinentry-mode", "loopback", "--passphrase", cls.PASSPHRASE]
+        env = {**os.environ, "GNUPGHOME": str(cls.gnupg)}
+        subprocess.run([*gpg, "--quick-gen-key", "Agora Release Test <release@example.invalid>",
+                        "rsa2048", "sign", "never"], env=env, check=True, capture_output=True,
+                       stdin=subprocess.DEVNULL, timeout=300)
+        listed = subprocess.run(["gpg", "--batch", "--with-colons", "--list-secret-keys"],
+                                env=env, check=True, capture_output=True, text=True, timeout=60)
+        cls.fingerprint = re.search(r"^fpr:+([0-9A-F]{40}):", listed.stdout, re.M).group(1)
+        cls.secret_key = subprocess.run([*gpg, "--armor", "--export-secret-keys"], env=env,
+                                        check=True, capture_output=True, text=True,
+                                        stdin=subprocess.DEVNULL, timeout=60).stdout
+
+    def import_key(self, secret_key: str,
+                   passphrase: str) -> Tuple[subprocess.CompletedProcess, Dict, Dict]:
+        """Runs the import step; returns its result, GITHUB_ENV and GITHUB_OUTPUT."""
+        _, step = self.step(step_id="key")
+        runner_temp = harness.make_temp_dir("runner-temp")
+        self.addCleanup(stop_gpg_agent, runner_temp / "gnupg")
+        files = {name: runner_temp / name.lower() for name in ("GITHUB_ENV", "GITHUB_OUTPUT")}
+        result = run_script(GITHUB_BASH, step["run"], cwd=runner_temp,
+                            env={"GPG_PRIVATE_KEY": secret_key, "PASSPHRASE": passphrase,
+                                 "RUNNER_TEMP": str(runner_temp),
+                                 **{name: str(path) for name, path in files.items()}})
+        return result, key_values(files["GITHUB_ENV"]), key_values(files["GITHUB_OUTPUT"])
+
+    def test_release_py_signs_with_the_imported_key_and_the_release_gets_every_file(self) -> None:
+        result, env, outputs = self.import_key(self.secret_key, self.PASSPHRASE)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertEqual(outputs, {"fingerprint": self.fingerprint})
+        self.assertEqual(set(env), {"GNUPGHOME"})
+        out = harness.make_temp_dir("signed") / "dist"
+        made = self.release_py(out, GPG_FINGERPRINT=self.fingerprint, GNUPGHOME=env["GNUPGHOME"])
+        self.assertEqual(made.returncode, 0, made.stdout + made.stderr)
+        self.assertEqual(sorted(self.uploaded_names()),
+                         sorted(p.name for p in out.iterdir() if p.is_file()))
+        sums = out / f"terraform-provider-agora_{self.version}_SHA256SUMS"
+        verified = subprocess.run(
+            ["gpg", "--batch", "--status-fd", "1", "--verify", f"{sums}.sig", str(sums)],
+            env={**os.environ, "GNUPGHOME": str(self.gnupg)}, capture_output=True, text=True,
+            stdin=subprocess.DEVNULL, timeout=60)
+        self.assertIn(f"[GNUPG:] VALIDSIG {self.fingerprint} ", verified.stdout, verified.stderr)
+
+    def test_the_passphrase_is_the_one_gpg_uses(self) -> None:
+        result, env, _ = self.import_key(self.secret_key, "not the passphrase")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        out = harness.make_temp_dir("badpass") / "dist"
+        made = self.release_py(out, GPG_FINGERPRINT=self.fingerprint, GNUPGHOME=env["GNUPGHOME"])
+        self.assertNotEqual(made.returncode, 0, made.stdout)
+        self.assertIn(f"release: error: gpg could not sign with {self.fingerprint}", made.stderr)
+        self.assertIn("Bad passphrase", made.stderr)
+
+    def test_no_key_in_the_secrets_fails_the_step(self) -> None:
+        result, env, outputs = self.import_key("", "")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("::error::the secret GPG_PRIVATE_KEY is not set", result.stdout)
+        self.assertEqual((env, outputs), ({}, {}))
+
+
+class RegistryManifestTest(unittest.TestCase):
+    def test_the_manifest_says_protocol_6(self) -> None:
+        self.assertEqual(json.loads(REGISTRY_MANIFEST.read_text(encoding="utf-8")),
+                         {"version": 1, "metadata": {"protocol_versions": ["6.0"]}})
+
+
+if __name__ == "__main__":
+    unittest.main()
