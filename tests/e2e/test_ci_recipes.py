@@ -476,5 +476,43 @@ class RegistryManifestTest(unittest.TestCase):
                          {"version": 1, "metadata": {"protocol_versions": ["6.0"]}})
 
 
+class InstallPageTest(CliConfigMixin):
+    """docs/install.md: what a user copies from it is valid for terraform 1.11 and bash."""
+
+    def setUp(self) -> None:
+        text = INSTALL_PAGE.read_text(encoding="utf-8")
+        self.blocks = re.findall(r"^```(\w+)\n(.*?)^```$", text, re.M | re.S)
+
+    def test_cli_configurations_are_ones_terraform_reads(self) -> None:
+        configs = [body for lang, body in self.blocks
+                   if lang == "hcl" and "provider_installation" in body]
+        self.assertGreaterEqual(len(configs), 2)
+        for body in configs:
+            with self.subTest(config=body):
+                self.assertIn(f'exclude = ["{AGORA}"]', body, "other providers: direct")
+                cli_config = harness.make_temp_dir("install-md") / "cli.tfrc"
+                cli_config.write_text(body, encoding="utf-8")
+                self.assert_terraform_reads(cli_config)
+
+    def test_shell_snippets_parse_and_lock_both_platforms_from_a_mirror(self) -> None:
+        scripts = [body for lang, body in self.blocks if lang == "sh"]
+        for script in scripts:
+            with self.subTest(script=script):
+                checked = shell_syntax_ok(script)
+                self.assertEqual(checked.returncode, 0, checked.stderr)
+        everything = "".join(body for _, body in self.blocks)
+        urls = re.findall(r'(?:url +=|-net-mirror=)\s*"?(\S+?)"?\s', everything)
+        self.assertTrue(urls)
+        for url in urls:
+            self.assertRegex(url, r"^(https://.*/|\$AGORA_PROVIDER_MIRROR)$", "https, final /")
+        # One command per lock snippet, its continuation lines joined.
+        locks = [" ".join(s[s.index("terraform providers lock"):].replace("\\\n", " ").split())
+                 for s in scripts if "terraform providers lock" in s]
+        self.assertEqual(len(locks), 2)
+        for command in locks:
+            self.assertRegex(command, r"^terraform providers lock -(net|fs)-mirror=")
+            self.assertTrue(command.endswith(
+                " -platform=linux_amd64 -platform=linux_arm64 agora/agora"), command)
+
 if __name__ == "__main__":
     unittest.main()
