@@ -2,7 +2,8 @@
 #
 #   make demo     build, start the fake Agora API on loopback, terraform init + apply the quickstart
 #   make test     install deps, build, run every test (unit + end-to-end against real terraform)
-#   make release  dist/: the registry's zip, manifest, SHA256SUMS (and .sig with GPG_FINGERPRINT)
+#   make release  dist/: the registry's zips (one per PLATFORMS entry), manifest, SHA256SUMS (and
+#                 .sig with GPG_FINGERPRINT), and a provider network mirror of them
 #   make install  put the release binary where terraform finds it with no CLI configuration
 #   make bench    whole-process and micro benchmarks (not part of make test)
 #   make soak     soak tests: 1,000 instances, 300 plans, 10,000 reads of one debug-mode provider,
@@ -27,6 +28,27 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := msgpack_value type_json state_json ncs_response ip_text settings_text client_cert_pem
 SANITIZE_DIR ?= build-sanitize
 
+# The platforms make build and make release build: this machine's in BUILD_DIR, each other one
+# with Debian's cross toolchain against a sysroot of Debian's packages for it in
+# BUILD_DIR/<platform> (cmake/toolchains/<platform>.cmake, scripts/make_sysroot.sh).
+SUPPORTED_PLATFORMS := linux_amd64 linux_arm64
+PLATFORMS     ?= $(SUPPORTED_PLATFORMS)
+HOST_PLATFORM := linux_$(subst x86_64,amd64,$(subst aarch64,arm64,$(shell uname -m)))
+CROSS_PLATFORMS = $(filter-out $(HOST_PLATFORM),$(PLATFORMS))
+# Per cross platform: Debian's architecture and the host packages it needs (the cross compiler;
+# qemu-user-static runs its end-to-end tests).
+DEB_ARCH_linux_arm64       := arm64
+CROSS_PACKAGES_linux_arm64 := crossbuild-essential-arm64 qemu-user-static
+# The sysroot: the target's side of DEB_PACKAGES (headers, static archives, CMake and pkg-config
+# files), resolved with their dependencies by apt for the target's architecture.
+# protobuf-compiler-grpc is never run (the host's grpc_cpp_plugin is): gRPC's CMake package
+# refuses to load without the file it names.
+SYSROOT_PACKAGES := libc6-dev libgrpc++-dev libprotobuf-dev libabsl-dev libssl-dev zlib1g-dev \
+	rapidjson-dev libmsgpack-cxx-dev protobuf-compiler-grpc
+# The release binary of platform $(1).
+platform_build_dir = $(if $(filter $(HOST_PLATFORM),$(1)),$(BUILD_DIR),$(BUILD_DIR)/$(1))
+release_binary = $(call platform_build_dir,$(1))/release/terraform-provider-agora_v$(VERSION)
+
 # Exactly the Debian packages the project needs (build, tests, demo, release). libcurl is built
 # from Debian's curl source package (cmake/DebianCurl.cmake: apt-get source, hence dpkg-dev).
 DEB_PACKAGES := g++ make cmake pkg-config python3 python3-yaml openssl zip unzip dpkg-dev gnupg \
@@ -36,7 +58,10 @@ DEB_PACKAGES := g++ make cmake pkg-config python3 python3-yaml openssl zip unzip
 # make fuzz only: clang and its libFuzzer/sanitizer runtimes (Debian 12's clang 14).
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 
-.PHONY: all deps build test unit e2e demo release install bench soak fuzz sanitize docs clean
+.PHONY: all deps check-platforms terraform-cli build build-host build-linux_arm64 test unit e2e \
+	demo release install bench soak fuzz sanitize docs clean
+# Kept between runs: a sysroot and a configured cross build are not intermediate files.
+.PRECIOUS: $(BUILD_DIR)/%/sysroot/root/.packages $(BUILD_DIR)/%/CMakeCache.txt
 
 all: build
 
@@ -53,55 +78,86 @@ if [ -n "$$missing" ]; then \
 else echo "deps: all $(words $(1)) packages present"; fi
 endef
 
-deps:
-	$(call install-missing,$(DEB_PACKAGES))
-	@command -v terraform >/dev/null || { echo "deps: terraform CLI not found on PATH (needed by tests and demo)"; exit 1; }
+# An unknown PLATFORMS entry stops every target that builds, before anything is installed,
+# built or written.
+check-platforms:
+	@unknown="$(filter-out $(SUPPORTED_PLATFORMS),$(PLATFORMS))"; \
+	if [ -n "$$unknown" ] || [ -z "$(strip $(PLATFORMS))" ]; then \
+	  echo "PLATFORMS: unknown platform(s) '$${unknown}' in '$(PLATFORMS)'; supported:" \
+	    "$(SUPPORTED_PLATFORMS)" >&2; exit 2; fi
+
+deps: check-platforms
+	$(call install-missing,$(DEB_PACKAGES) $(foreach p,$(CROSS_PLATFORMS),$(CROSS_PACKAGES_$(p))))
+
+# The targets that run terraform (tests, demo, docs, benchmarks); building and releasing do not.
+terraform-cli:
+	@command -v terraform >/dev/null || { echo "terraform CLI not found on PATH (needed by tests, demo, docs and benchmarks)"; exit 1; }
 
 $(BUILD_DIR)/CMakeCache.txt:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 
-build: deps $(BUILD_DIR)/CMakeCache.txt
+# This machine's platform: the provider, the unit tests and the test tools.
+build-host: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-test: build
+build: build-host $(addprefix build-,$(CROSS_PLATFORMS))
+
+# A cross platform: its sysroot (remade only when the packages it resolves to change), then the
+# release binary alone, in BUILD_DIR/<platform> (no tests: they run on this machine, the arm64
+# binary under qemu-user: tests/e2e/arm64_suite.py).
+$(BUILD_DIR)/%/sysroot/root/.packages: Makefile scripts/make_sysroot.sh
+	scripts/make_sysroot.sh $(DEB_ARCH_$*) $(BUILD_DIR)/$*/sysroot $(SYSROOT_PACKAGES)
+	@touch $@
+
+$(BUILD_DIR)/%/CMakeCache.txt: $(BUILD_DIR)/%/sysroot/root/.packages
+	cmake -S . -B $(BUILD_DIR)/$* --toolchain $(CURDIR)/cmake/toolchains/$*.cmake \
+	  -DAGORA_SYSROOT=$(abspath $(BUILD_DIR)/$*/sysroot/root) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
+	  -DAGORA_BUILD_TESTS=OFF
+
+build-linux_arm64: deps $(BUILD_DIR)/linux_arm64/CMakeCache.txt
+	cmake --build $(BUILD_DIR)/linux_arm64 -j $(JOBS) --target terraform-provider-agora
+
+test: terraform-cli build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
-unit: build
+unit: build-host
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L unit
 
-e2e: build
+e2e: terraform-cli build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L e2e
 
 # The binary users get: static, stripped (CMake's release step). Tests and the demo run it too.
 RELEASE_BINARY = $(BUILD_DIR)/release/terraform-provider-agora_v$(VERSION)
 
-demo: build
+demo: terraform-cli build-host
 	$(PYTHON) tests/demo.py --provider $(RELEASE_BINARY) --version $(VERSION)
 
 # The registry documentation: docs/ from the release binary's schema (real terraform), templates/
 # and examples/. make test (e2e.test_docs) fails when docs/ is stale.
-docs: build
+docs: terraform-cli build-host
 	$(PYTHON) scripts/gen_docs.py --provider $(RELEASE_BINARY) --version $(VERSION)
 
-release: build
-	$(PYTHON) scripts/release.py --binary $(RELEASE_BINARY) --version $(VERSION) --out $(DIST)
+release: check-platforms build
+	$(PYTHON) scripts/release.py --version $(VERSION) --out $(DIST) \
+	  $(foreach p,$(PLATFORMS),--binary $(p)=$(call release_binary,$(p)))
 
-install: build
+install: build-host
 	$(PYTHON) scripts/install_mirror.py --provider $(RELEASE_BINARY) \
 	  --version $(VERSION) --mirror $(MIRROR)
 
 # Micro-benchmarks, then whole-process figures of the release binary against same-run
 # baselines. Never part of `make test`.
-bench: build
+bench: terraform-cli build
 	cmake -S . -B $(BUILD_DIR) -DAGORA_BUILD_BENCH=ON
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target micro_bench
 	$(BUILD_DIR)/bench/micro_bench
-	$(PYTHON) bench/run_bench.py --provider $(RELEASE_BINARY)
+	$(PYTHON) bench/run_bench.py --provider $(RELEASE_BINARY) \
+	  $(if $(filter linux_arm64,$(PLATFORMS)),--arm64-provider $(call release_binary,linux_arm64))
 
 # Soak tests of the release binary (bench/soak.py): many instances, many consecutive plans, one
 # debug-mode provider serving 10,000 reads (build/soak_client), random API faults. Prints one
 # table; fails on any FAIL row. SOAK_SCALE=0.1 for a quick run. Never part of `make test`.
-soak: build
+soak: terraform-cli build-host
 	$(PYTHON) bench/soak.py --provider $(RELEASE_BINARY) --soak-client $(BUILD_DIR)/soak_client
 
 # libFuzzer targets (tests/fuzz/) in their own build directory: our code instrumented with
@@ -121,7 +177,7 @@ fuzz:
 # not the tests' to see. Any report fails the target. The tests about the static release binary
 # (label static_binary) are left out. Never part of `make test`.
 SANITIZE_LOGS = $(abspath $(SANITIZE_DIR))/sanitizer-logs
-sanitize: deps
+sanitize: terraform-cli deps
 	cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAGORA_SANITIZE=ON
 	cmake --build $(SANITIZE_DIR) -j $(JOBS)
 	rm -rf $(SANITIZE_LOGS) && mkdir -p $(SANITIZE_LOGS)

@@ -384,10 +384,19 @@ def zip_size_mib(provider: Path, directory: Path) -> float:
     return archive.stat().st_size / MIB
 
 
-def stripped_size_mib(provider: Path, directory: Path) -> float:
+def stripped_size_mib(provider: Path, directory: Path, strip: str = "strip") -> float:
     stripped = directory / "terraform-provider-agora.stripped"
-    subprocess.run(["strip", "-o", str(stripped), str(provider)], check=True)
+    subprocess.run([strip, "-o", str(stripped), str(provider)], check=True)
     return stripped.stat().st_size / MIB
+
+
+def arm64_size_figures(provider: Path, directory: Path) -> List["Figure"]:
+    """The sizes of the cross-built linux_arm64 release binary (it cannot run here outside
+    qemu-user, so sizes are its only figures), with the same 11 MiB target."""
+    return [Figure("linux_arm64 release binary, stripped", "MiB",
+                   samples=[stripped_size_mib(provider, directory, "aarch64-linux-gnu-strip")],
+                   target=Target(11)),
+            Figure("linux_arm64 release zip", "MiB", samples=[zip_size_mib(provider, directory)])]
 
 
 def terraform_version() -> str:
@@ -504,6 +513,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         help="where the C helpers are compiled (default: build/bench-tools)")
     parser.add_argument("--results-dir", type=Path, default=BENCH_DIR / "results",
                         help="where the JSON results go (default: %(default)s)")
+    parser.add_argument("--arm64-provider", type=Path,
+                        help="the cross-built linux_arm64 release binary, whose sizes are "
+                             "reported too (make bench passes it)")
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -513,6 +525,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     build_dir = (args.build_dir or REPO_ROOT / "build" / "bench-tools").resolve()
 
     figures = run(provider, args.runs, build_dir)
+    if args.arm64_provider:
+        if not args.arm64_provider.is_file():
+            parser.error(f"arm64 provider binary not found: {args.arm64_provider}")
+        scratch = harness.make_temp_dir("arm64-size")
+        figures += arm64_size_figures(args.arm64_provider.resolve(), scratch)
     when = datetime.now(timezone.utc)
     version = terraform_version()
     print(f"terraform-provider-agora benchmarks: {when:%Y-%m-%d %H:%M:%S} UTC, terraform {version}, "

@@ -16,6 +16,14 @@ set(AGORA_CURL_PREFIX ${CMAKE_BINARY_DIR}/curl)
 set(AGORA_CURL_INSTALL ${AGORA_CURL_PREFIX}/install)
 set(AGORA_CURL_LIBRARY ${AGORA_CURL_INSTALL}/lib/libcurl.a)
 # Build paths stay out of the binary (reproducible releases).
+# A cross build (cmake/toolchains/) builds libcurl with the same toolchain and sysroot.
+set(AGORA_CURL_CROSS_ARGS)
+if(CMAKE_TOOLCHAIN_FILE)
+  # Absolute: curl is configured in a directory of its own.
+  file(REAL_PATH ${CMAKE_TOOLCHAIN_FILE} agora_toolchain_file BASE_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set(AGORA_CURL_CROSS_ARGS -DCMAKE_TOOLCHAIN_FILE=${agora_toolchain_file}
+                            -DAGORA_SYSROOT=${AGORA_SYSROOT})
+endif()
 set(AGORA_CURL_C_FLAGS "-ffunction-sections -fdata-sections \
 -ffile-prefix-map=${AGORA_CURL_PREFIX}/src/curl_build=curl \
 -ffile-prefix-map=${AGORA_CURL_PREFIX}/src/curl_build-build=curl-build")
@@ -31,6 +39,7 @@ ExternalProject_Add(curl_build
     # live on in the old cache.
     --fresh
     -DCMAKE_BUILD_TYPE=Release
+    ${AGORA_CURL_CROSS_ARGS}
     -DCMAKE_C_COMPILER=${CMAKE_C_COMPILER}
     -DCMAKE_C_FLAGS=${AGORA_CURL_C_FLAGS}
     -DCMAKE_C_FLAGS_RELEASE=${CMAKE_C_FLAGS_RELEASE}
