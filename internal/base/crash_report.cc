@@ -1,6 +1,9 @@
 #include "internal/base/crash_report.h"
 
+#include <elf.h>
 #include <execinfo.h>
+#include <fcntl.h>
+#include <link.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -8,7 +11,12 @@
 #include <cstdint>
 #include <cstring>
 
+#include "absl/debugging/internal/demangle.h"
+#include "absl/debugging/internal/symbolize.h"
 #include "absl/debugging/symbolize.h"
+
+// Defined by the linker: this executable's ELF header, as loaded.
+extern "C" const char __ehdr_start[];
 
 namespace base {
 namespace {
@@ -109,10 +117,100 @@ void HandleCrash(int signal_number, siginfo_t* info, void*) {
   raise(signal_number);
 }
 
+// The executable's own path (as the kernel, or qemu-user, reports it), read at start-up.
+char g_executable_path[4096];
+
+// pread() all of `size` bytes at `offset`, or false.
+bool ReadExact(int fd, void* out, size_t size, off_t offset) {
+  char* cursor = static_cast<char*>(out);
+  while (size > 0) {
+    const ssize_t n = pread(fd, cursor, size, offset);
+    if (n <= 0) return false;
+    cursor += n;
+    size -= static_cast<size_t>(n);
+    offset += n;
+  }
+  return true;
+}
+
+// Names `pc` from this executable's own symbol table (the names of our functions, which the
+// release keeps: scripts/strip_release.sh) into `out`, or leaves it empty. Async-signal-safe:
+// pread() into stack buffers only. Assumes what -static-pie gives: the ELF header loaded at
+// __ehdr_start, symbol values relative to it.
+void NameFromOwnSymbolTable(uintptr_t pc, char* out, size_t out_size, char* scratch,
+                            size_t scratch_size) {
+  const int fd = open(g_executable_path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  const uintptr_t address = pc - reinterpret_cast<uintptr_t>(__ehdr_start);
+  ElfW(Ehdr) header;
+  ElfW(Shdr) symtab = {};
+  ElfW(Shdr) strtab = {};
+  bool found = ReadExact(fd, &header, sizeof(header), 0) &&
+               std::memcmp(header.e_ident, ELFMAG, SELFMAG) == 0 &&
+               header.e_shentsize == sizeof(ElfW(Shdr));
+  for (unsigned i = 0; found && i < header.e_shnum; ++i) {
+    ElfW(Shdr) section;
+    if (!ReadExact(fd, &section, sizeof(section), header.e_shoff + i * sizeof(section))) break;
+    if (section.sh_type != SHT_SYMTAB) continue;
+    symtab = section;
+    found = ReadExact(fd, &strtab, sizeof(strtab),
+                      header.e_shoff + symtab.sh_link * sizeof(strtab));
+    break;
+  }
+  if (found && symtab.sh_entsize == sizeof(ElfW(Sym))) {
+    ElfW(Sym) symbols[64];
+    const size_t count = symtab.sh_size / sizeof(ElfW(Sym));
+    for (size_t first = 0; first < count; first += 64) {
+      const size_t batch = std::min<size_t>(64, count - first);
+      if (!ReadExact(fd, symbols, batch * sizeof(ElfW(Sym)),
+                     symtab.sh_offset + first * sizeof(ElfW(Sym)))) {
+        break;
+      }
+      for (size_t j = 0; j < batch; ++j) {
+        const ElfW(Sym)& symbol = symbols[j];
+        if (ELF64_ST_TYPE(symbol.st_info) != STT_FUNC || address < symbol.st_value ||
+            address >= symbol.st_value + symbol.st_size) {
+          continue;
+        }
+        // The mangled name into scratch, then demangled into out (or copied as it is).
+        const ssize_t n = pread(fd, scratch, scratch_size - 1, strtab.sh_offset + symbol.st_name);
+        if (n > 0) {
+          scratch[n] = '\0';
+          if (!absl::debugging_internal::Demangle(scratch, out, static_cast<int>(out_size))) {
+            std::strncpy(out, scratch, out_size - 1);
+            out[out_size - 1] = '\0';
+          }
+        }
+        first = count;
+        break;
+      }
+    }
+  }
+  close(fd);
+}
+
+// abseil's symbolizer names only addresses /proc/self/maps shows in an executable mapping of a
+// file. Under qemu-user (the linux_arm64 end-to-end tests, tests/e2e/arm64_suite.py; an amd64
+// image on an arm64 Mac) the host sees guest code mapped read-only, and nothing is named: this
+// decorator, which abseil calls with whatever it found, fills in our own functions' names then.
+void NameWhatAbseilCouldNot(const absl::debugging_internal::SymbolDecoratorArgs* args) {
+  if (args->symbol_buf[0] != '\0' || g_executable_path[0] == '\0') return;
+  NameFromOwnSymbolTable(reinterpret_cast<uintptr_t>(args->pc), args->symbol_buf,
+                         args->symbol_buf_size, args->tmp_buf, args->tmp_buf_size);
+}
+
+void InstallOwnSymbolTableFallback() {
+  const ssize_t n = readlink("/proc/self/exe", g_executable_path, sizeof(g_executable_path) - 1);
+  if (n <= 0) return;  // No /proc (an empty root): abseil cannot read maps there either.
+  g_executable_path[n] = '\0';
+  absl::debugging_internal::InstallSymbolDecorator(NameWhatAbseilCouldNot, nullptr);
+}
+
 }  // namespace
 
 void InstallCrashReport(const char* argv0, std::string_view program, std::string_view version) {
   absl::InitializeSymbolizer(argv0);
+  InstallOwnSymbolTableFallback();
 
   // "panic: terraform-provider-x 1.2.3 crashed: " (truncated to the buffer if absurdly long).
   const std::string_view parts[] = {"panic: ", program, " ", version, " crashed: "};

@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "internal/base/log.h"
+#include "internal/base/platform.h"
 #include "internal/base/status_macros.h"
 #include "internal/plugin/go_plugin_services.h"
 #include "internal/plugin/handshake.h"
@@ -138,7 +139,8 @@ absl::Status RunServer(const ServerOptions& options, const base::Env& env, std::
     base::Log(base::LogLevel::kDebug, "plugin server listening",
               {{"address", socket->path()},
                {"protocol_version", version},
-               {"tls", !credentials.cert_der.empty()}});
+               {"tls", !credentials.cert_der.empty()},
+               {"platform", base::kPlatform}});
     std::string reason = WaitForStop(*stop, options.debug);
     base::Log(base::LogLevel::kDebug, "plugin server stopping", {{"reason", reason}});
     if (options.on_shutdown) options.on_shutdown();
