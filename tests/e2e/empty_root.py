@@ -176,14 +176,20 @@ class EmptyRoot:
 
     # --- running ----------------------------------------------------------------------------------
 
+    # Where terraform logs the provider inside the root in cross-platform mode (harness.py).
+    SERVED_LOG = "/tmp/terraform-served.log"
+
     def environment(self, extra: Optional[Mapping[str, Optional[str]]] = None) -> Dict[str, str]:
         """terraform's whole environment inside the root (a None value removes a variable)."""
+        served = ({"TF_LOG_PROVIDER": "DEBUG", "TF_LOG_PATH": self.SERVED_LOG}
+                  if harness.served_log_env(extra) else {})
         return with_overrides({
             "PATH": self.PATH,
             "HOME": self.HOME,
             "LANG": "C.UTF-8",
             "TF_IN_AUTOMATION": "1",
             "CHECKPOINT_DISABLE": "1",
+            **served,
         }, extra)
 
     def terraform(self, *args: str, env: Optional[Mapping[str, Optional[str]]] = None,
@@ -194,9 +200,15 @@ class EmptyRoot:
         stragglers of the group are killed too."""
         if CHROOT is None:
             raise RuntimeError("chroot(8) not found")
-        return run_in_session(
+        result = run_in_session(
             [CHROOT, str(self.path), self.TERRAFORM, f"-chdir={self.WORKDIR}", *args], cwd="/",
             env=self.environment(env), timeout=timeout, label=f"terraform {' '.join(args)}")
+        served_log = self.host_path(self.SERVED_LOG)
+        if served_log.exists():
+            harness.record_served(served_log.read_text(encoding="utf-8", errors="replace"))
+            served_log.unlink()
+        harness.record_served(result.stdout + result.stderr)
+        return result
 
     def init(self, **kw: object) -> harness.TerraformResult:
         return self.terraform("init", "-no-color", "-input=false", **kw)  # type: ignore[arg-type]

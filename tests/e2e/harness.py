@@ -15,20 +15,30 @@ cwd ``tests/e2e``):
   printed to stderr, for debugging).
 * Nothing talks to anything but 127.0.0.1: every configuration a test writes must set
   ``endpoints`` (or ``AGORA_ENDPOINTS``) to a :class:`FakeAgora` URL.
+* ``AGORA_E2E_PLATFORM`` names the platform of the provider under test when it is not this
+  machine's (``linux_arm64``, set by ``arm64_suite.py``). The binary is then a qemu package: the
+  provider binary is ``tests/tools/qemu_wrapper.c`` and the directory ``arm64/`` beside it holds
+  the arm64 build and ``qemu-aarch64-static``; the mirror's slot for this machine gets all three.
+  Every terraform run then logs the provider at DEBUG into :func:`served_log` (unless the test
+  sets TF_LOG, TF_LOG_PROVIDER or TF_LOG_PATH itself), and :func:`served_platforms` counts the
+  platforms the providers that served said they were built for.
 """
 
 from __future__ import annotations
 
 import atexit
 import functools
+import collections
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 import unittest
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
@@ -88,6 +98,29 @@ def provider_binary() -> Path:
 
 def provider_version() -> str:
     return os.environ.get("AGORA_PROVIDER_VERSION") or DEFAULT_VERSION
+
+
+def target_platform() -> str:
+    """The OS_ARCH of the provider under test: ``AGORA_E2E_PLATFORM``, else this machine's."""
+    return os.environ.get("AGORA_E2E_PLATFORM") or install_mirror.platform_dir()
+
+
+def cross_platform() -> bool:
+    """True when the provider under test is built for another CPU and runs under qemu-user."""
+    return target_platform() != install_mirror.platform_dir()
+
+
+QEMU_PACKAGE_DIR = "arm64"  # beside the wrapper: the arm64 build and qemu-aarch64-static
+QEMU_COMM = "qemu-aarch64-st"  # the process name (comm, 15 bytes) of a provider under qemu
+
+
+def provider_comm(version: Optional[str] = None) -> str:
+    """The kernel's name (``comm``) of a running provider process, for tests that look for it."""
+    return QEMU_COMM if cross_platform() else binary_name_of(version)[:15]
+
+
+def binary_name_of(version: Optional[str] = None) -> str:
+    return install_mirror.binary_name(version or provider_version())
 
 
 def keep_temp() -> bool:
@@ -157,6 +190,9 @@ def provider_mirror() -> Mirror:
             root = base / "mirror"
             version = provider_version()
             binary = install_mirror.install(provider_binary(), version, root)
+            if cross_platform():
+                shutil.copytree(provider_binary().parent / QEMU_PACKAGE_DIR,
+                                binary.parent / QEMU_PACKAGE_DIR)
             config = install_mirror.write_cli_config(root, base / "terraform.rc")
             _mirror = Mirror(root=root, binary=binary, cli_config_file=config, version=version)
         return _mirror
@@ -169,6 +205,90 @@ def unpacked_provider(workdir: Path, version: Optional[str] = None) -> Path:
     version = version or provider_version()
     return (workdir / ".terraform" / "providers" / PROVIDER_SOURCE / version
             / install_mirror.platform_dir() / install_mirror.binary_name(version))
+
+
+def make_qemu_package(binary: Path, wrapper: Path, qemu: Path, directory: Path) -> Path:
+    """Lays out a qemu package in ``directory`` and returns the file terraform starts: the
+    ``wrapper`` under the provider binary's name, and ``arm64/`` with ``binary`` (an arm64 build)
+    under the same name and ``qemu`` (a static qemu-aarch64) as ``qemu-aarch64-static``."""
+    name = binary_name_of()
+    (directory / QEMU_PACKAGE_DIR).mkdir(parents=True, exist_ok=True)
+    for source, dest in ((wrapper, directory / name),
+                         (binary, directory / QEMU_PACKAGE_DIR / name),
+                         (qemu, directory / QEMU_PACKAGE_DIR / "qemu-aarch64-static")):
+        shutil.copyfile(source, dest)
+        os.chmod(dest, 0o755)
+    return directory / name
+
+
+def qemu_package_zip(platform_zip: Path, out: Path) -> None:
+    """Writes ``out``: the provider package zip ``platform_zip`` (a release zip of the platform
+    under test) repacked as a qemu package (:func:`make_qemu_package`, the wrapper and qemu taken
+    from the package beside :func:`provider_binary`), for a packed mirror's slot of this
+    machine."""
+    name = binary_name_of()
+    package = provider_binary().parent
+    with zipfile.ZipFile(platform_zip) as source:
+        binary = source.read(name)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry, data in ((name, (package / name).read_bytes()),
+                            (f"{QEMU_PACKAGE_DIR}/{name}", binary),
+                            (f"{QEMU_PACKAGE_DIR}/qemu-aarch64-static",
+                             (package / QEMU_PACKAGE_DIR / "qemu-aarch64-static").read_bytes())):
+            info = zipfile.ZipInfo(entry)
+            info.create_system = 3
+            info.external_attr = (0o100755) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+
+
+# --- which build served (AGORA_E2E_PLATFORM) --------------------------------------------------------
+
+# The plugin server's start-up line (internal/plugin/server.cc) as terraform logs it, and as the
+# provider writes it (hclog's JSON) when started without terraform.
+_SERVED_RE = re.compile(r"plugin server listening:.*?\bplatform=(\w+)"
+                        r'|"@message":"plugin server listening".*?"platform":"(\w+)"')
+_LOG_SETTINGS = ("TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_PATH")
+_served: "collections.Counter[str]" = collections.Counter()
+_served_lock = threading.Lock()
+_served_log_read = 0
+
+
+@functools.lru_cache(maxsize=None)
+def served_log() -> Path:
+    """The log file every terraform run of this process appends provider logs to, in
+    cross-platform mode."""
+    return make_temp_dir("served") / "terraform.log"
+
+
+def record_served(text: str) -> None:
+    """Counts the provider start-up lines in ``text`` (a terraform log or output) by platform."""
+    found = [terraform or raw for terraform, raw in _SERVED_RE.findall(text)]
+    with _served_lock:
+        _served.update(found)
+
+
+def served_platforms() -> Dict[str, int]:
+    """How many providers of each platform have started so far (reads :func:`served_log`)."""
+    global _served_log_read
+    path = served_log()
+    if path.exists():
+        with _served_lock:
+            with path.open("rb") as log:
+                log.seek(_served_log_read)
+                data = log.read()
+            _served_log_read += len(data)
+        record_served(data.decode("utf-8", "replace"))
+    with _served_lock:
+        return dict(_served)
+
+
+def served_log_env(extra: Optional[Mapping[str, Optional[str]]]) -> Dict[str, str]:
+    """TF_LOG_PROVIDER and TF_LOG_PATH for a terraform run in cross-platform mode, unless the run
+    sets a log variable itself (its output is then searched instead)."""
+    if not cross_platform() or any(name in (extra or {}) for name in _LOG_SETTINGS):
+        return {}
+    return {"TF_LOG_PROVIDER": "DEBUG", "TF_LOG_PATH": str(served_log())}
 
 
 # --- running terraform -----------------------------------------------------------------------------
@@ -196,6 +316,7 @@ def clean_env(home: Path, extra: Optional[Mapping[str, Optional[str]]] = None,
         "TF_IN_AUTOMATION": "1",
         "CHECKPOINT_DISABLE": "1",
         **{name: os.environ[name] for name in SANITIZER_OPTIONS if name in os.environ},
+        **served_log_env(extra),
     }, extra)
 
 
@@ -222,15 +343,48 @@ def _loopback_dns_prefix() -> Tuple[str, ...]:
     return prefix if probe.returncode == 0 else ()
 
 
+# binfmt_misc's rule for 64-bit little-endian aarch64 ELF executables (ELF header: class 2,
+# data 1, machine 0xb7), as Debian's qemu-user-static registers it; F: qemu is opened now, so the
+# rule works in any root.
+_AARCH64_BINFMT = (r":qemu-aarch64:M::\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00"
+                   r"\x00\x02\x00\xb7\x00:\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff"
+                   r"\xff\xff\xff\xff\xfe\xff\xff\xff:{qemu}:F")
+
+
+@functools.lru_cache(maxsize=None)
+def arm64_binfmt_prefix() -> Tuple[str, ...]:
+    """A command prefix under which this machine runs arm64 executables directly: a user and
+    mount namespace of its own with a private binfmt_misc (Linux 6.7 and later) whose one rule
+    hands them to qemu-aarch64-static. Nothing outside the namespace changes. For installing the
+    arm64 release zip itself where terraform looks for this machine's package; raises
+    RuntimeError, saying why, where that cannot be done."""
+    qemu, unshare = shutil.which("qemu-aarch64-static"), shutil.which("unshare")
+    if qemu is None or unshare is None:
+        raise RuntimeError("qemu-aarch64-static (qemu-user-static) and unshare are needed")
+    prefix = (unshare, "--user", "--map-root-user", "--mount", "--propagation", "private",
+              "sh", "-c", "mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc && "
+              'printf "%s" "$0" >/proc/sys/fs/binfmt_misc/register && exec "$@"',
+              _AARCH64_BINFMT.format(qemu=qemu))
+    probe = subprocess.run([*prefix, "true"], stdin=subprocess.DEVNULL, capture_output=True,
+                           text=True)
+    if probe.returncode != 0:
+        raise RuntimeError("cannot register qemu-aarch64 in a private binfmt_misc (needs Linux "
+                           f"6.7+ and user namespaces): {probe.stderr.strip()}")
+    return prefix
+
+
 def run_terraform(args: Sequence[str], *, cwd: Path, env: Mapping[str, str],
-                  timeout: float = TERRAFORM_TIMEOUT, capture: bool = True) -> TerraformResult:
+                  timeout: float = TERRAFORM_TIMEOUT, capture: bool = True,
+                  prefix: Sequence[str] = ()) -> TerraformResult:
     """Runs ``terraform ARGS`` in ``cwd`` with exactly ``env`` (stdin /dev/null, DNS on loopback)
     through :func:`processes.run_in_session`: in a session of its own, the whole group (provider
     processes included) killed on timeout (:class:`TerraformTimeout`), on KeyboardInterrupt and
     after a normal exit. With ``capture`` the output is returned; without, it goes to this
-    process's stdout/stderr (for the demo) and the result's streams are empty."""
-    return run_in_session([*_loopback_dns_prefix(), terraform_binary(), *args], cwd=cwd, env=env,
-                          timeout=timeout, capture=capture, label=f"terraform {' '.join(args)}")
+    process's stdout/stderr (for the demo) and the result's streams are empty. ``prefix`` comes
+    first (:func:`arm64_binfmt_prefix`)."""
+    return run_in_session([*prefix, *_loopback_dns_prefix(), terraform_binary(), *args], cwd=cwd,
+                          env=env, timeout=timeout, capture=capture,
+                          label=f"terraform {' '.join(args)}")
 
 
 def start_terraform(workdir: "Workdir", *args: str) -> subprocess.Popen:
@@ -357,8 +511,10 @@ class Workdir:
             timeout: float = TERRAFORM_TIMEOUT, capture: bool = True) -> TerraformResult:
         merged: Dict[str, Optional[str]] = dict(self.env)
         merged.update(env or {})
-        return run_terraform(list(args), cwd=self.path, env=clean_env(self.home, merged),
-                             timeout=timeout, capture=capture)
+        result = run_terraform(list(args), cwd=self.path, env=clean_env(self.home, merged),
+                               timeout=timeout, capture=capture)
+        record_served(result.stdout + result.stderr)
+        return result
 
     def init(self, *args: str, **kw: Any) -> TerraformResult:
         return self.run("init", "-no-color", "-input=false", *args, **kw)

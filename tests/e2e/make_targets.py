@@ -11,7 +11,7 @@ from __future__ import annotations
 import fcntl
 import os
 from pathlib import Path
-from typing import Dict
+from typing import Dict, Optional
 
 import harness
 import install_mirror
@@ -29,10 +29,14 @@ def build_dir() -> Path:
     return Path(configured).resolve() if configured else harness.REPO_ROOT / "build"
 
 
-def release_binary() -> Path:
+def release_binary(platform: Optional[str] = None) -> Path:
     """``BUILD_DIR/release/terraform-provider-agora_vVERSION``: what ``make release`` packs and
-    ``make install`` installs."""
-    return build_dir() / "release" / install_mirror.binary_name(harness.provider_version())
+    ``make install`` installs; for another platform than this machine's (``linux_arm64``), the
+    cross build's ``BUILD_DIR/PLATFORM/release/...`` (Makefile: platform_build_dir)."""
+    base = build_dir()
+    if platform and platform != install_mirror.platform_dir():
+        base = base / platform
+    return base / "release" / install_mirror.binary_name(harness.provider_version())
 
 
 def scratch_env(home: Path) -> Dict[str, str]:

@@ -19,6 +19,8 @@ import tempfile
 import time
 import unittest
 
+import harness
+
 PROVIDER = os.environ.get("AGORA_PROVIDER_BINARY")
 PROBE = os.environ.get("AGORA_GRPC_PROBE")
 MAGIC_COOKIE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
@@ -119,6 +121,7 @@ class PluginTlsTest(unittest.TestCase):
 
     def tearDown(self):
         for provider in self.providers:
+            harness.record_served(provider.stderr())
             provider.close()
         shutil.rmtree(self.socket_dir)
 
@@ -129,6 +132,8 @@ class PluginTlsTest(unittest.TestCase):
             "PLUGIN_MAX_PORT": "25000",
             "PLUGIN_UNIX_SOCKET_DIR": self.socket_dir,
         }
+        if harness.cross_platform():
+            env["TF_LOG_PROVIDER"] = "DEBUG"  # the start-up line names the platform
         if cookie:
             env["TF_PLUGIN_MAGIC_COOKIE"] = MAGIC_COOKIE
         if tls:

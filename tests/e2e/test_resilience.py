@@ -510,7 +510,7 @@ class ResilienceTest(unittest.TestCase):
         # A CI job's time limit SIGKILLs terraform: no StopProvider, no Shutdown. The provider,
         # mid-read against an endpoint that never answers, must not live on as an orphan.
         proc = self.start_plan_stuck_in_a_read()
-        providers = child_processes(proc.pid, "terraform-provi")
+        providers = child_processes(proc.pid, harness.provider_comm())
         self.assertEqual(len(providers), 1, "expected one provider process under terraform")
         proc.kill()  # terraform alone, not its process group
         proc.communicate()
