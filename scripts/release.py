@@ -1,30 +1,42 @@
 #!/usr/bin/env python3
-"""Packages the provider binary in the Terraform Registry's release format (``make release``).
+"""Packages the provider binaries in the Terraform Registry's release format (``make release``).
 
-    python3 scripts/release.py --binary build/release/terraform-provider-agora_v0.1.0 \
-        --version 0.1.0 --out dist [--epoch SECONDS] [--platform linux_amd64]
+    python3 scripts/release.py --version 0.1.0 --out dist [--epoch SECONDS] \
+        --binary linux_amd64=build/release/terraform-provider-agora_v0.1.0 \
+        --binary linux_arm64=build/linux_arm64/release/terraform-provider-agora_v0.1.0
 
-writes to OUT (created if missing), with NAME = ``terraform-provider-agora_VERSION``:
+(``--binary PATH`` alone means this machine's platform) writes to OUT (created if missing), with
+NAME = ``terraform-provider-agora_VERSION``:
 
-* ``NAME_linux_amd64.zip``: exactly one file, ``terraform-provider-agora_vVERSION``, mode 0755;
-* ``NAME_manifest.json``: ``{"version":1,"metadata":{"protocol_versions":["6.0"]}}`` and a newline;
-* ``NAME_SHA256SUMS``: ``<sha256 hex>  <file name>`` for those two files, sorted by name;
+* ``NAME_OS_ARCH.zip`` per binary: exactly one file, ``terraform-provider-agora_vVERSION``, mode
+  0755; a zip of this version for a platform not given this time is removed;
+* ``NAME_manifest.json``: ``terraform-registry-manifest.json`` of the repository, as it is;
+* ``NAME_SHA256SUMS``: ``<sha256 hex>  <file name>`` for the zips and the manifest, sorted by name;
 * ``NAME_SHA256SUMS.sig``: a binary detached GPG signature of the SHA256SUMS, made with
   ``gpg --local-user $GPG_FINGERPRINT`` (keyring: ``GNUPGHOME`` as gpg uses it), only when
-  ``GPG_FINGERPRINT`` is set. Without it any stale .sig is removed and a notice says so.
+  ``GPG_FINGERPRINT`` is set. Without it any stale .sig is removed and a notice says so;
+* a provider network mirror of the zips (Terraform's provider network mirror protocol):
+  ``registry.terraform.io/agora/agora/index.json`` listing the versions, and ``VERSION.json``
+  with each platform's archive URL, relative (``../../../NAME_OS_ARCH.zip``), and its ``h1:``
+  and ``zh:`` hashes. Copied as it is to any static HTTPS host, OUT serves ``terraform init``
+  through a ``network_mirror { url = "https://HOST/PATH/" }`` block (docs/install.md).
+  ``index.json`` keeps the versions other releases wrote to the same OUT.
 
-The zip is reproducible: the same binary gives the same bytes whatever its mtime, owner or path,
-the output directory or the time of day. Its entry's timestamp is ``--epoch``, else
+The zips are reproducible: the same binary gives the same bytes whatever its mtime, owner or
+path, the output directory or the time of day. An entry's timestamp is ``--epoch``, else
 ``SOURCE_DATE_EPOCH``, else the commit time of this repository's HEAD (never before 1980-01-01);
 no extra fields, deflate level 9. Every file is written under a temporary name and renamed into
-place, so a failed run never leaves a half-written file. Standard library only (and
-install_mirror.py beside it, for the provider's type, its version rule and the binary's name).
+place, so a failed run never leaves a half-written file, and bad inputs write nothing. Standard
+library only (and install_mirror.py beside it, for the provider's address, its version rule and
+the binary's name).
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
+import json
 import os
 import platform
 import re
@@ -36,12 +48,18 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
-from install_mirror import TYPE, VERSION_RE, binary_name
+from install_mirror import HOSTNAME, NAMESPACE, TYPE, VERSION_RE, binary_name
 
-MANIFEST = '{"version":1,"metadata":{"protocol_versions":["6.0"]}}\n'
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# The registry's manifest: the file at the repository's root (the registry reads it from the
+# tagged commit too), copied into the release as NAME_manifest.json.
+MANIFEST_FILE = REPO_ROOT / "terraform-registry-manifest.json"
+# The network mirror's directory for this provider, under OUT.
+MIRROR_DIR = Path(HOSTNAME) / NAMESPACE / TYPE
+# The platforms `make release` can build (Makefile: SUPPORTED_PLATFORMS); others are refused.
+SUPPORTED_PLATFORMS = ("linux_amd64", "linux_arm64")
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can hold.
 COMPRESS_LEVEL = 9
 _ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}
@@ -121,35 +139,79 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def release(binary: Path, version: str, out: Path, epoch: Optional[int] = None,
-            os_arch: Optional[str] = None) -> Tuple[List[Path], bool]:
-    """Writes the release files into ``out``; returns (paths written, signed?)."""
+def h1_hash(zip_path: Path) -> str:
+    """Terraform's ``h1:`` hash of a provider package zip (Go's dirhash.Hash1 over its entries):
+    base64 of the SHA-256 of the lines ``"<sha256 hex of the entry>  <entry name>\\n"``, sorted by
+    name. It does not change when the zip is repacked with the same contents."""
+    with zipfile.ZipFile(zip_path) as archive:
+        lines = [f"{hashlib.sha256(archive.read(name)).hexdigest()}  {name}\n"
+                 for name in sorted(archive.namelist())]
+    return "h1:" + base64.b64encode(hashlib.sha256("".join(lines).encode()).digest()).decode()
+
+
+def _json_text(document: object) -> str:
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+def mirror_documents(out: Path, version: str,
+                     zips: Mapping[str, Tuple[str, Path]]) -> Dict[Path, str]:
+    """The network mirror's index.json and VERSION.json (paths under ``out``) for ``zips``
+    (platform -> (the zip's name in ``out``, a file with its bytes)). The archive URLs are
+    relative to VERSION.json."""
+    index_path = out / MIRROR_DIR / "index.json"
+    versions: Dict[str, dict] = {}
+    if index_path.is_file():
+        try:
+            versions = dict(json.loads(index_path.read_text(encoding="utf-8"))["versions"])
+        except (ValueError, KeyError, TypeError) as err:
+            raise ReleaseError(f"{index_path} is not a network mirror index ({err}); remove it")
+    versions[version] = {}
+    up = "../" * len(MIRROR_DIR.parts)
+    archives = {platform_name: {"url": f"{up}{zip_name}",
+                                "hashes": [h1_hash(zip_path), "zh:" + sha256_file(zip_path)]}
+                for platform_name, (zip_name, zip_path) in sorted(zips.items())}
+    return {index_path: _json_text({"versions": versions}),
+            out / MIRROR_DIR / f"{version}.json": _json_text({"archives": archives})}
+
+
+def release(binaries: Mapping[str, Path], version: str, out: Path,
+            epoch: Optional[int] = None) -> Tuple[List[Path], bool]:
+    """Writes the release files of ``binaries`` (platform -> binary) into ``out``; returns (paths
+    written, signed?). Nothing is written when an input is bad."""
     if not VERSION_RE.match(version):
         raise ReleaseError(f"version {version!r} is not a semantic version like 0.1.0")
-    if not binary.is_file():
-        raise ReleaseError(f"provider binary not found (or not a file): {binary}")
-    os_arch = os_arch or default_platform()
-    if not re.match(r"^[a-z0-9]+_[a-z0-9]+$", os_arch) or os_arch.endswith("_unknown"):
-        raise ReleaseError(f"platform {os_arch!r} is not an OS_ARCH pair like linux_amd64")
+    if not binaries:
+        raise ReleaseError("no binary to release")
+    for os_arch, binary in binaries.items():
+        if os_arch not in SUPPORTED_PLATFORMS:
+            raise ReleaseError(f"platform {os_arch!r} is not supported; supported: "
+                               f"{', '.join(SUPPORTED_PLATFORMS)}")
+        if not binary.is_file():
+            raise ReleaseError(f"{os_arch} provider binary not found (or not a file): {binary}")
+    if not MANIFEST_FILE.is_file():
+        raise ReleaseError(f"the registry manifest {MANIFEST_FILE} is missing")
     fingerprint = os.environ.get("GPG_FINGERPRINT", "").strip()
     if fingerprint:
         check_signing_key(fingerprint)
     epoch = source_epoch(epoch)
 
     name = f"terraform-provider-{TYPE}_{version}"
-    zip_path, manifest_path = out / f"{name}_{os_arch}.zip", out / f"{name}_manifest.json"
+    zips = {os_arch: out / f"{name}_{os_arch}.zip" for os_arch in sorted(binaries)}
+    manifest_path = out / f"{name}_manifest.json"
     sums_path = out / f"{name}_SHA256SUMS"
     sig_path = out / f"{name}_SHA256SUMS.sig"
-    out.mkdir(parents=True, exist_ok=True)
+    (out / MIRROR_DIR).mkdir(parents=True, exist_ok=True)
     temps: Dict[Path, Path] = {}  # final path -> temporary file beside it
     try:
-        for path in (zip_path, manifest_path, sums_path) + ((sig_path,) if fingerprint else ()):
+        for path in (*zips.values(), manifest_path, sums_path) + ((sig_path,) if fingerprint
+                                                                    else ()):
             temps[path] = _temp_in(out, path.name)
-        write_zip(temps[zip_path], binary, binary_name(version), epoch)
-        temps[manifest_path].write_text(MANIFEST, encoding="ascii")
+        for os_arch, zip_path in zips.items():
+            write_zip(temps[zip_path], binaries[os_arch], binary_name(version), epoch)
+        shutil.copyfile(MANIFEST_FILE, temps[manifest_path])
         _fsync(temps[manifest_path])
         sums = "".join(f"{sha256_file(temps[p])}  {p.name}\n"
-                       for p in sorted((zip_path, manifest_path), key=lambda p: p.name))
+                       for p in sorted((*zips.values(), manifest_path), key=lambda p: p.name))
         temps[sums_path].write_text(sums, encoding="ascii")
         _fsync(temps[sums_path])
         if fingerprint:
@@ -160,8 +222,17 @@ def release(binary: Path, version: str, out: Path, epoch: Optional[int] = None,
             if signed.returncode != 0:
                 last = (signed.stderr.strip().splitlines() or ["no message"])[-1]
                 raise ReleaseError(f"gpg could not sign with {fingerprint}: {last}")
-        else:
+        documents = mirror_documents(out, version,
+                                     {p: (z.name, temps[z]) for p, z in zips.items()})
+        for path, text in documents.items():
+            temps[path] = _temp_in(path.parent, path.name)
+            temps[path].write_text(text, encoding="utf-8")
+            _fsync(temps[path])
+        if not fingerprint:
             sig_path.unlink(missing_ok=True)  # A stale signature would not match the new sums.
+        for stale in out.glob(f"{name}_*.zip"):
+            if stale not in zips.values():
+                stale.unlink()  # A platform not built this time: not in the sums or the mirror.
         for final, temp in temps.items():
             os.replace(temp, final)
     finally:
@@ -170,18 +241,34 @@ def release(binary: Path, version: str, out: Path, epoch: Optional[int] = None,
     return list(temps), bool(fingerprint)
 
 
+def parse_binary(text: str) -> Tuple[str, Path]:
+    """``PLATFORM=PATH``, or ``PATH`` for this machine's platform."""
+    platform_name, sep, path = text.partition("=")
+    if not sep:
+        return default_platform(), Path(text)
+    return platform_name, Path(path)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(
-        description="Write the Terraform Registry release files of terraform-provider-agora.")
-    parser.add_argument("--binary", required=True, type=Path, help="the release binary")
+        description="Write the Terraform Registry release files of terraform-provider-agora and "
+                    "a provider network mirror of them.")
+    parser.add_argument("--binary", required=True, action="append", metavar="[PLATFORM=]PATH",
+                        help="a release binary and its OS_ARCH (default: this machine's); "
+                             "repeat for each platform")
     parser.add_argument("--version", required=True, help="provider version, e.g. 0.1.0")
     parser.add_argument("--out", required=True, type=Path, help="output directory (created)")
     parser.add_argument("--epoch", type=int, help="zip entry time, seconds since 1970 (default: "
                         "SOURCE_DATE_EPOCH, else the commit time of HEAD)")
-    parser.add_argument("--platform", help="OS_ARCH of the binary (default: this machine's)")
     args = parser.parse_args(argv)
     try:
-        written, signed = release(args.binary, args.version, args.out, args.epoch, args.platform)
+        binaries: Dict[str, Path] = {}
+        for text in args.binary:
+            os_arch, path = parse_binary(text)
+            if os_arch in binaries:
+                raise ReleaseError(f"platform {os_arch} is given twice")
+            binaries[os_arch] = path
+        written, signed = release(binaries, args.version, args.out, args.epoch)
     except (ReleaseError, OSError) as err:
         print(f"release: error: {err}", file=sys.stderr)
         return 1

@@ -2,14 +2,15 @@
 
 Both serve a dist directory written by ``scripts/release.py`` (``make release``):
 
-* :class:`NetworkMirror`: the provider network mirror protocol, for the CLI configuration
-  ``provider_installation { network_mirror { url = mirror.url } }``. Answers
-  ``GET /registry.terraform.io/NAMESPACE/TYPE/index.json`` (the versions), ``.../VERSION.json``
-  (the archive's relative URL and its ``h1:`` hash) and the zip beside them.
+* :class:`StaticSite`: the dist directory as a static web site, every file at its path and nothing
+  else, as S3, GCS or nginx would serve it once copied there. ``make release`` writes a provider
+  network mirror into it, so it serves the CLI configuration
+  ``provider_installation { network_mirror { url = site.url } }``.
 * :class:`Registry`: the provider registry protocol (``providers.v1``), for the CLI configuration
   ``host "registry.terraform.io" { services = { "providers.v1" = registry.services_url } }``.
-  Answers ``GET /v1/providers/NAMESPACE/TYPE/versions``, ``.../VERSION/download/OS/ARCH`` (file
-  name, absolute URLs, SHA-256, the GPG public key given) and the files under ``/files/``.
+  Answers ``GET /v1/providers/NAMESPACE/TYPE/versions`` (every platform with a zip in the dist),
+  ``.../VERSION/download/OS/ARCH`` (file name, absolute URLs, SHA-256, the GPG public key given)
+  and the files under ``/files/``.
 
 Both bind 127.0.0.1 on port 0 and speak HTTPS only, with the certificate given (make Terraform
 trust its CA with ``SSL_CERT_FILE``); each answer closes its connection. Anything else gets 404.
@@ -119,13 +120,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 class _ProviderServer(LoopbackServer):
     """What both servers share: the dist's files, TLS, the thread, the request log."""
 
-    def __init__(self, dist: Path, cert: Path, key: Path, version: str,
-                 os_arch: str = "linux_amd64") -> None:
+    def __init__(self, dist: Path, cert: Path, key: Path, version: str) -> None:
         self.dist = Path(dist)
         self.version = version
-        self.os, self.arch = os_arch.split("_", 1)
         self.name = f"terraform-provider-{TYPE}_{version}"
-        self.zip_name = f"{self.name}_{os_arch}.zip"
         self.tls_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.tls_context.minimum_version = ssl.TLSVersion.TLSv1_2
         self.tls_context.load_cert_chain(str(cert), str(key))
@@ -177,24 +175,18 @@ class _ProviderServer(LoopbackServer):
         raise NotImplementedError
 
 
-class NetworkMirror(_ProviderServer):
-    """The provider network mirror protocol. ``hashes`` replaces the advertised hashes (default:
-    the zip's ``h1:`` hash), e.g. to check that Terraform rejects a package that does not match."""
+class StaticSite(_ProviderServer):
+    """Every regular file under the dist directory at its relative path, read at start, with the
+    Content-Type a static host gives its extension (terraform requires application/json for a
+    network mirror's documents: docs/install.md)."""
 
-    def __init__(self, dist: Path, cert: Path, key: Path, version: str,
-                 hashes: Optional[Sequence[str]] = None, **kw: Any) -> None:
-        super().__init__(dist, cert, key, version, **kw)
-        self.hashes = list(hashes) if hashes is not None else [h1_hash(self.dist / self.zip_name)]
-        self.base_path = f"/{HOSTNAME}/{NAMESPACE}/{TYPE}/"
+    CONTENT_TYPES = {".json": "application/json", ".zip": "application/zip"}
 
     def _build_routes(self) -> Dict[str, Route]:
-        archive = {"url": self.zip_name, "hashes": self.hashes}  # Relative to VERSION.json.
-        return {
-            self.base_path + "index.json": _json({"versions": {self.version: {}}}),
-            self.base_path + f"{self.version}.json":
-                _json({"archives": {f"{self.os}_{self.arch}": archive}}),
-            self.base_path + self.zip_name: ("application/zip", self.file(self.zip_name)),
-        }
+        return {"/" + path.relative_to(self.dist).as_posix():
+                (self.CONTENT_TYPES.get(path.suffix, "application/octet-stream"),
+                 path.read_bytes())
+                for path in sorted(self.dist.rglob("*")) if path.is_file()}
 
 
 class Registry(_ProviderServer):
@@ -214,35 +206,44 @@ class Registry(_ProviderServer):
         """The ``providers.v1`` service URL for the CLI configuration's ``host`` block."""
         return f"{self.url}v1/providers/"
 
+    def platforms(self) -> List[Tuple[str, str]]:
+        """``(os, arch)`` of every zip of the version in the dist."""
+        prefix, suffix = f"{self.name}_", ".zip"
+        return sorted(tuple(path.name[len(prefix):-len(suffix)].split("_", 1))  # type: ignore
+                      for path in self.dist.glob(f"{prefix}*{suffix}"))
+
     def _build_routes(self) -> Dict[str, Route]:
         manifest = json.loads(self.file(f"{self.name}_manifest.json"))
         protocols = manifest["metadata"]["protocol_versions"]
-        files = [self.zip_name, f"{self.name}_SHA256SUMS", f"{self.name}_SHA256SUMS.sig"]
-        file_url = {name: f"{self.url}files/{name}" for name in files}
-        download = {
-            "protocols": protocols,
-            "os": self.os,
-            "arch": self.arch,
-            "filename": self.zip_name,
-            "download_url": file_url[files[0]],
-            "shasums_url": file_url[files[1]],
-            "shasums_signature_url": file_url[files[2]],
-            "shasum": sha256_file(self.dist / self.zip_name),
-            "signing_keys": {"gpg_public_keys": [{
-                "key_id": self.key_id,
-                "ascii_armor": self.public_key,
-                "trust_signature": "",
-                "source": "terraform-provider-agora e2e",
-                "source_url": None,
-            }]},
-        }
+        sums, sig = f"{self.name}_SHA256SUMS", f"{self.name}_SHA256SUMS.sig"
+        routes: Dict[str, Route] = {}
+        for os_name, arch in self.platforms():
+            zip_name = f"{self.name}_{os_name}_{arch}.zip"
+            download = {
+                "protocols": protocols,
+                "os": os_name,
+                "arch": arch,
+                "filename": zip_name,
+                "download_url": f"{self.url}files/{zip_name}",
+                "shasums_url": f"{self.url}files/{sums}",
+                "shasums_signature_url": f"{self.url}files/{sig}",
+                "shasum": sha256_file(self.dist / zip_name),
+                "signing_keys": {"gpg_public_keys": [{
+                    "key_id": self.key_id,
+                    "ascii_armor": self.public_key,
+                    "trust_signature": "",
+                    "source": "terraform-provider-agora e2e",
+                    "source_url": None,
+                }]},
+            }
+            routes[self.base_path + f"{self.version}/download/{os_name}/{arch}"] = \
+                _json(download)
+            routes[f"/files/{zip_name}"] = ("application/octet-stream", self.file(zip_name))
         versions = {"versions": [{"version": self.version, "protocols": protocols,
-                                  "platforms": [{"os": self.os, "arch": self.arch}]}]}
-        routes = {
-            self.base_path + "versions": _json(versions),
-            self.base_path + f"{self.version}/download/{self.os}/{self.arch}": _json(download),
-        }
-        for name in files:
+                                  "platforms": [{"os": o, "arch": a}
+                                                for o, a in self.platforms()]}]}
+        routes[self.base_path + "versions"] = _json(versions)
+        for name in (sums, sig):
             if (self.dist / name).is_file():
                 routes[f"/files/{name}"] = ("application/octet-stream", self.file(name))
         return routes
