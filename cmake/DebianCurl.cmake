@@ -5,7 +5,7 @@
 # scripts/fetch_debian_source.sh (apt-get source: Debian's security patches included) and builds
 # only what the provider uses: HTTP and HTTPS over the static OpenSSL, proxies (HTTPS_PROXY and
 # NO_PROXY are resolved by the provider and passed in), Basic authentication, gzip. No CA bundle
-# or directory is compiled in: provider/ca_store.h finds the system's at run time on any
+# or directory is compiled in: provider/agora_api/ca_store.h finds the system's at run time on any
 # distribution. The version fetched is in build/curl/src/curl_build/.debian-version.
 include(ExternalProject)
 

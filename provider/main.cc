@@ -6,8 +6,8 @@
 #include "internal/base/env.h"
 #include "internal/base/name_services.h"
 #include "internal/tfprotocol/serve.h"
-#include "provider/agora_provider.h"
-#include "provider/clock.h"
+#include "provider/agora_api/clock.h"
+#include "provider/terraform/agora_provider.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/lsan_interface.h>

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
-#include "provider/ip_address.h"
-#include "provider/ip_set.h"
+#include "provider/addresses/ip_address.h"
+#include "provider/addresses/ip_set.h"
 
 namespace {
 

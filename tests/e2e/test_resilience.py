@@ -114,7 +114,7 @@ def config(provider: Mapping[str, Any], data: Optional[Mapping[str, Any]] = None
     return text
 
 
-# The first hashed CA directory the provider probes (provider/ca_store.h); on Debian it also holds
+# The first hashed CA directory the provider probes (provider/agora_api/ca_store.h); on Debian it also holds
 # the first bundle probed, ca-certificates.crt.
 SYSTEM_CA_DIRECTORY = Path("/etc/ssl/certs")
 

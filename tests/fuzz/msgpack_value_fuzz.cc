@@ -12,9 +12,9 @@
 #include "internal/cty/msgpack.h"
 #include "internal/cty/type.h"
 #include "internal/cty/value.h"
-#include "provider/agora_provider.h"
-#include "provider/clock.h"
-#include "provider/settings.h"
+#include "provider/agora_api/clock.h"
+#include "provider/terraform/agora_provider.h"
+#include "provider/terraform/settings.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace {

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "provider/ip_address.h"
-#include "provider/ip_set.h"
-#include "provider/ncs_response.h"
+#include "provider/addresses/ip_address.h"
+#include "provider/addresses/ip_set.h"
+#include "provider/agora_api/ncs_response.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace {

@@ -1,4 +1,4 @@
-// libFuzzer target settings_text: the checks of single setting values (provider/setting_checks.h:
+// libFuzzer target settings_text: the checks of single setting values (provider/agora_api/setting_checks.h:
 // endpoints, proxy URLs, durations, customer IDs, regions, CA PEM, loopback hosts) and
 // agora::ParseRetryAfter, each on the whole input.
 #include <cstddef>
@@ -8,8 +8,8 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "provider/ncs_client.h"
-#include "provider/setting_checks.h"
+#include "provider/agora_api/ncs_client.h"
+#include "provider/agora_api/setting_checks.h"
 #include "tests/fuzz/fuzz_check.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

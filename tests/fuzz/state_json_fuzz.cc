@@ -8,8 +8,8 @@
 #include "internal/base/env.h"
 #include "internal/cty/json.h"
 #include "internal/cty/type.h"
-#include "provider/agora_provider.h"
-#include "provider/clock.h"
+#include "provider/agora_api/clock.h"
+#include "provider/terraform/agora_provider.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace {

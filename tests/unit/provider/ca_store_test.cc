@@ -1,4 +1,4 @@
-#include "provider/ca_store.h"
+#include "provider/agora_api/ca_store.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

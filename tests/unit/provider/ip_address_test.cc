@@ -1,4 +1,4 @@
-#include "provider/ip_address.h"
+#include "provider/addresses/ip_address.h"
 
 #include <gtest/gtest.h>
 

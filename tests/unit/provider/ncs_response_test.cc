@@ -1,4 +1,4 @@
-#include "provider/ncs_response.h"
+#include "provider/agora_api/ncs_response.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

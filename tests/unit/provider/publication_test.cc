@@ -1,6 +1,6 @@
 // The ip set's plan arithmetic without a clock: the read time is an argument, so every expiry,
 // guard and no-change case is exact.
-#include "provider/publication.h"
+#include "provider/addresses/publication.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "provider/settings.h"
+#include "provider/terraform/settings.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "provider/settings.h"
+#include "provider/terraform/settings.h"
 
 #include <memory>
 
@@ -9,7 +9,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "provider/setting_checks.h"
+#include "provider/agora_api/setting_checks.h"
 
 namespace agora {
 namespace {
@@ -273,7 +273,7 @@ Diagnostics ResolveProviderSettings(const cty::Value& config, const base::Env& e
     }
     s.ca_cert_file = file->value;
   } else if (std::optional<std::string> dir = env.Get("SSL_CERT_DIR"); dir && !dir->empty()) {
-    s.ca_cert_dir = *dir;  // Replaces the probed system directories (provider/ca_store.h).
+    s.ca_cert_dir = *dir;  // Replaces the probed system directories (provider/agora_api/ca_store.h).
   }
   *out = std::move(s);
   return d;

@@ -1,7 +1,7 @@
 // resource "agora_ncs_ip_set": Agora's Notifications IPs kept in Terraform state as a reviewed
 // allow-list, with a shrink guard (max_removed_percent), a last-known-good fallback
 // (on_fetch_error = "keep") and a grace period for removed addresses. Refresh reads Agora into
-// private state; plans are computed from state alone (provider/publication.h), so a saved plan
+// private state; plans are computed from state alone (provider/addresses/publication.h), so a saved plan
 // applies exactly what was reviewed and apply makes no request except on create.
 // docs/resources/ncs_ip_set.md is the user's guide.
 #pragma once

@@ -8,7 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "provider/cancellation.h"
+#include "provider/agora_api/cancellation.h"
 
 namespace agora {
 
@@ -39,7 +39,7 @@ struct HttpResponse {
 //   Cancelled         `cancellation` was set
 //   ResourceExhausted the body exceeded `max_body_bytes`
 //   FailedPrecondition TLS verification failed (a configuration problem, not transient)
-//   NotFound          no CA certificates to verify the server with (provider/ca_store.h)
+//   NotFound          no CA certificates to verify the server with (provider/agora_api/ca_store.h)
 //   Internal          the request could not be sent from this machine (e.g. out of memory)
 //   Unknown           anything else: the connection refused, or dropped mid-body (transient)
 // Any HTTP status, including 4xx/5xx, is a successful transfer.

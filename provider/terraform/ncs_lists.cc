@@ -1,9 +1,9 @@
-#include "provider/ncs_lists.h"
+#include "provider/terraform/ncs_lists.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
-#include "provider/agora_provider.h"
+#include "provider/terraform/agora_provider.h"
 
 namespace agora {
 namespace {

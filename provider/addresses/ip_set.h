@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "provider/ip_address.h"
+#include "provider/addresses/ip_address.h"
 
 namespace agora {
 

@@ -1,4 +1,4 @@
-#include "provider/curl_transport.h"
+#include "provider/agora_api/curl_transport.h"
 
 #include <memory>
 
@@ -7,7 +7,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "internal/base/log.h"
-#include "provider/setting_checks.h"
+#include "provider/agora_api/setting_checks.h"
 
 namespace agora {
 namespace {

@@ -3,7 +3,7 @@
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "provider/cancellation.h"
+#include "provider/agora_api/cancellation.h"
 
 namespace agora {
 

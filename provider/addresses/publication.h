@@ -11,7 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "provider/ip_address.h"
+#include "provider/addresses/ip_address.h"
 
 namespace agora {
 

@@ -1,7 +1,7 @@
-#include "provider/ncs_ips_data_source.h"
+#include "provider/terraform/ncs_ips_data_source.h"
 
-#include "provider/agora_provider.h"
-#include "provider/ncs_lists.h"
+#include "provider/terraform/agora_provider.h"
+#include "provider/terraform/ncs_lists.h"
 
 namespace agora {
 namespace {

@@ -14,11 +14,11 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "provider/cancellation.h"
-#include "provider/clock.h"
-#include "provider/http_transport.h"
-#include "provider/ncs_response.h"
-#include "provider/settings.h"
+#include "provider/agora_api/cancellation.h"
+#include "provider/agora_api/client_settings.h"
+#include "provider/agora_api/clock.h"
+#include "provider/agora_api/http_transport.h"
+#include "provider/agora_api/ncs_response.h"
 
 namespace agora {
 

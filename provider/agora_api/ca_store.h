@@ -3,7 +3,7 @@
 //
 // The provider's libcurl has no CA location compiled in (cmake/DebianCurl.cmake): the transport
 // always passes what FindSystemCaStore returns. ca_cert_pem, ca_cert_file and SSL_CERT_FILE
-// replace the system store and are handled before this is consulted (provider/settings.h).
+// replace the system store and are handled before this is consulted (provider/terraform/settings.h).
 #pragma once
 
 #include <string>

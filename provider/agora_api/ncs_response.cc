@@ -1,4 +1,4 @@
-#include "provider/ncs_response.h"
+#include "provider/agora_api/ncs_response.h"
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"

@@ -1,4 +1,4 @@
-#include "provider/setting_checks.h"
+#include "provider/agora_api/setting_checks.h"
 
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -17,7 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
-#include "provider/ip_address.h"
+#include "provider/addresses/ip_address.h"
 
 namespace agora {
 namespace {

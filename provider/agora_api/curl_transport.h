@@ -1,4 +1,4 @@
-// HttpTransport on libcurl: TLS verification on (the system store found by provider/ca_store.h,
+// HttpTransport on libcurl: TLS verification on (the system store found by provider/agora_api/ca_store.h,
 // or only the configured CA),
 // explicit proxy settings only (libcurl's own environment lookup is disabled so that the
 // provider's resolution of HTTPS_PROXY/https_proxy/NO_PROXY/no_proxy is the one that applies;
@@ -12,8 +12,8 @@
 
 #include <string>
 
-#include "provider/ca_store.h"
-#include "provider/http_transport.h"
+#include "provider/agora_api/ca_store.h"
+#include "provider/agora_api/http_transport.h"
 
 namespace agora {
 

@@ -1,4 +1,4 @@
-#include "provider/snapshot_cache.h"
+#include "provider/agora_api/snapshot_cache.h"
 
 #include <exception>
 

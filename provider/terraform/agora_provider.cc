@@ -1,4 +1,4 @@
-#include "provider/agora_provider.h"
+#include "provider/terraform/agora_provider.h"
 
 #include <openssl/evp.h>
 
@@ -9,9 +9,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "internal/base/log.h"
-#include "provider/curl_transport.h"
-#include "provider/ncs_ip_set_resource.h"
-#include "provider/ncs_ips_data_source.h"
+#include "provider/agora_api/curl_transport.h"
+#include "provider/terraform/ncs_ip_set_resource.h"
+#include "provider/terraform/ncs_ips_data_source.h"
 
 namespace agora {
 namespace {

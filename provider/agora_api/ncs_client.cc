@@ -1,4 +1,4 @@
-#include "provider/ncs_client.h"
+#include "provider/agora_api/ncs_client.h"
 
 #include <algorithm>
 #include <set>

@@ -12,7 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
-#include "provider/ncs_client.h"
+#include "provider/agora_api/ncs_client.h"
 
 namespace agora {
 

@@ -12,12 +12,12 @@
 #include "absl/synchronization/mutex.h"
 #include "internal/base/env.h"
 #include "internal/tfprotocol/provider.h"
-#include "provider/cancellation.h"
-#include "provider/clock.h"
-#include "provider/http_transport.h"
-#include "provider/ncs_client.h"
-#include "provider/settings.h"
-#include "provider/snapshot_cache.h"
+#include "provider/agora_api/cancellation.h"
+#include "provider/agora_api/clock.h"
+#include "provider/agora_api/http_transport.h"
+#include "provider/agora_api/ncs_client.h"
+#include "provider/agora_api/snapshot_cache.h"
+#include "provider/terraform/settings.h"
 
 namespace agora {
 

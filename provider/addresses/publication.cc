@@ -1,4 +1,4 @@
-#include "provider/publication.h"
+#include "provider/addresses/publication.h"
 
 #include <algorithm>
 #include <iterator>

@@ -1,4 +1,4 @@
-#include "provider/ip_set.h"
+#include "provider/addresses/ip_set.h"
 
 #include <openssl/evp.h>
 

@@ -13,9 +13,9 @@
 #include "internal/tfprotocol/diagnostics.h"
 #include "internal/tfprotocol/provider.h"
 #include "internal/tfprotocol/schema.h"
-#include "provider/ip_set.h"
-#include "provider/ncs_client.h"
-#include "provider/snapshot_cache.h"
+#include "provider/addresses/ip_set.h"
+#include "provider/agora_api/ncs_client.h"
+#include "provider/agora_api/snapshot_cache.h"
 
 namespace agora {
 

@@ -9,7 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "provider/ip_address.h"
+#include "provider/addresses/ip_address.h"
 
 namespace agora {
 
