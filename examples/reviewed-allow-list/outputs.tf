@@ -8,12 +8,11 @@ output "fingerprint" {
   value       = agora_ncs_ip_set.ncs.fingerprint
 }
 
-output "last_change" {
-  description = "What the last change of the published set added and removed, and when Agora was read for it."
+output "freshness" {
+  description = "When the published set last changed, and when Agora last confirmed it (UTC)."
   value = {
-    added      = agora_ncs_ip_set.ncs.added
-    removed    = agora_ncs_ip_set.ncs.removed
-    changed_at = agora_ncs_ip_set.ncs.changed_at
+    changed_at   = agora_ncs_ip_set.ncs.changed_at
+    last_read_at = agora_ncs_ip_set.ncs.last_read_at
   }
 }
 

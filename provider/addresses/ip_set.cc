@@ -3,6 +3,8 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <map>
+#include <string_view>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -105,6 +107,43 @@ std::vector<std::vector<std::string>> Chunk(const std::vector<std::string>& item
   std::vector<std::vector<std::string>> out;
   for (size_t i = 0; i < items.size(); i += size) {
     out.emplace_back(items.begin() + i, items.begin() + std::min(items.size(), i + size));
+  }
+  return out;
+}
+
+std::vector<std::vector<std::string>> StableChunk(const std::vector<std::vector<std::string>>& prior,
+                                                  const std::vector<std::string>& items,
+                                                  size_t size) {
+  for (const auto& chunk : prior) {
+    if (chunk.size() > size) return Chunk(items, size);
+  }
+  std::map<std::string_view, size_t> rank;  // Position in `items`: the order within a chunk.
+  for (size_t i = 0; i < items.size(); ++i) rank.emplace(items[i], i);
+  std::vector<bool> placed(items.size(), false);
+  std::vector<std::vector<size_t>> chunks;
+  for (const auto& prior_chunk : prior) {
+    std::vector<size_t>& chunk = chunks.emplace_back();
+    for (const std::string& item : prior_chunk) {
+      auto it = rank.find(item);
+      if (it == rank.end() || placed[it->second]) continue;  // Gone, or a duplicate.
+      placed[it->second] = true;
+      chunk.push_back(it->second);
+    }
+  }
+  size_t with_room = 0;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (placed[i]) continue;
+    while (with_room < chunks.size() && chunks[with_room].size() >= size) ++with_room;
+    if (with_room == chunks.size()) chunks.emplace_back();
+    chunks[with_room].push_back(i);
+  }
+  while (!chunks.empty() && chunks.back().empty()) chunks.pop_back();
+  std::vector<std::vector<std::string>> out;
+  out.reserve(chunks.size());
+  for (std::vector<size_t>& chunk : chunks) {
+    std::sort(chunk.begin(), chunk.end());
+    std::vector<std::string>& texts = out.emplace_back();
+    for (size_t i : chunk) texts.push_back(items[i]);
   }
   return out;
 }

@@ -44,4 +44,15 @@ std::vector<Cidr> AggregateCidrs(const std::vector<IpAddress>& sorted_addresses)
 // `items` cut into consecutive pieces of at most `size` (> 0) elements.
 std::vector<std::vector<std::string>> Chunk(const std::vector<std::string>& items, size_t size);
 
+// `items` (in order, unique) cut into pieces of at most `size` (> 0) that move as little as
+// possible from `prior`, the previous cut (docs/resources/ncs_ip_set.md, "Stable chunks"): every
+// item of a prior chunk that is still in `items` stays in that chunk; prior items no longer in
+// `items` leave; each new item goes into the first chunk with room, else into a new chunk at the
+// end; a chunk that removals empty keeps its place (empty), and trailing empty chunks are dropped.
+// Within a chunk, items keep the order of `items`. A `prior` with a chunk longer than `size` (cut
+// for another size) is not followed: the result is Chunk(items, size).
+std::vector<std::vector<std::string>> StableChunk(const std::vector<std::vector<std::string>>& prior,
+                                                  const std::vector<std::string>& items,
+                                                  size_t size);
+
 }  // namespace agora

@@ -28,13 +28,13 @@ std::string List(const std::vector<IpAddress>& addresses) {
 
 bool operator==(const Publication& a, const Publication& b) {
   return a.addresses == b.addresses && a.pending_removal == b.pending_removal &&
-         a.added == b.added && a.removed == b.removed && a.changed_at == b.changed_at;
+         a.published_since == b.published_since && a.changed_at == b.changed_at;
 }
 
 Publication FirstPublication(const std::vector<IpAddress>& live, absl::Time read_at) {
   Publication first;
   first.addresses = live;
-  first.added = live;
+  for (const IpAddress& address : live) first.published_since.emplace(address, read_at);
   first.changed_at = read_at;
   return first;
 }
@@ -56,7 +56,8 @@ absl::StatusOr<Publication> NextPublication(const Publication& prior,
         "%), so this plan would stop publishing them (at once, or after grace_period): ",
         List(gone),
         ". If the removal is expected, raise max_removed_percent for this run (100 turns the "
-        "guard off), or replace the resource with terraform apply -replace."));
+        "guard off), e.g. max_removed_percent = var.max_removed_percent in the configuration and "
+        "terraform plan -var max_removed_percent=100 -out=tfplan, then terraform apply tfplan."));
   }
 
   Publication next;
@@ -73,15 +74,13 @@ absl::StatusOr<Publication> NextPublication(const Publication& prior,
   for (const auto& [address, until] : next.pending_removal) next.addresses.push_back(address);
   std::sort(next.addresses.begin(), next.addresses.end());
 
-  if (next.addresses == prior.addresses) {
-    next.added = prior.added;
-    next.removed = prior.removed;
-    next.changed_at = prior.changed_at;
-  } else {
-    next.added = Difference(next.addresses, prior.addresses);
-    next.removed = Difference(prior.addresses, next.addresses);
-    next.changed_at = read_at;
+  for (const IpAddress& address : next.addresses) {
+    auto since = prior.published_since.find(address);
+    const bool stays = since != prior.published_since.end() &&
+                       std::binary_search(prior.addresses.begin(), prior.addresses.end(), address);
+    next.published_since.emplace(address, stays ? since->second : read_at);
   }
+  next.changed_at = next.addresses == prior.addresses ? prior.changed_at : read_at;
   return next;
 }
 

@@ -22,10 +22,11 @@ struct Publication {
   // Addresses Agora no longer publishes, with the time they leave `addresses`. Every key is in
   // `addresses`.
   std::map<IpAddress, absl::Time> pending_removal;
-  // What the last change of `addresses` added and removed, and when (the read time of the answer
-  // that caused it).
-  std::vector<IpAddress> added;
-  std::vector<IpAddress> removed;
+  // Each address of `addresses` with the time it was first published (since it last joined): a
+  // plan adds exactly the addresses that join and drops exactly those that leave, so a reviewer
+  // sees one line per address that really changes. Same keys as `addresses`.
+  std::map<IpAddress, absl::Time> published_since;
+  // The read time of the answer that last changed `addresses`.
   absl::Time changed_at;
 
   friend bool operator==(const Publication& a, const Publication& b);
@@ -48,8 +49,8 @@ Publication FirstPublication(const std::vector<IpAddress>& live, absl::Time read
 //   leave; a shorter grace period than when they started pending brings their time forward;
 // - previously live addresses missing from the answer start pending for the grace period (or
 //   leave at once when it is zero);
-// - when `addresses` changes, `added`, `removed` and `changed_at` describe this change;
-//   otherwise they are kept.
+// - addresses that stay keep their `published_since`; those that join get `read_at`;
+// - when `addresses` changes, `changed_at` is `read_at`; otherwise it is kept.
 // FailedPrecondition when the answer lacks more than max_removed_percent of the previously live
 // addresses; the message lists them.
 absl::StatusOr<Publication> NextPublication(const Publication& prior,

@@ -1,6 +1,7 @@
 #include "provider/terraform/ip_set_state.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -8,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "internal/cty/json.h"
 #include "provider/addresses/ip_set.h"
 #include "provider/terraform/ncs_lists.h"
 #include "rapidjson/document.h"
@@ -20,25 +22,29 @@ namespace {
 using tfprotocol::Attribute;
 using tfprotocol::Diagnostic;
 
-const absl::Duration kMaxGracePeriod = absl::Hours(8760);
+const absl::Duration kMaxDuration = absl::Hours(8760);
 
 const cty::Type kStringList = cty::Type::List(cty::Type::String());
 const cty::Type kStringMap = cty::Type::Map(cty::Type::String());
 
-std::string Rfc3339(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
-}
+constexpr const char* kArgumentNames[] = {
+    "service",        "min_count",    "chunk_size",   "aggregate", "max_removed_percent",
+    "on_fetch_error", "grace_period", "max_staleness"};
 
-std::optional<absl::Time> ParseTime(const std::string& text) {
-  absl::Time t;
-  std::string error;
-  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &error)) return std::nullopt;
-  return t;
+// A duration argument: whole seconds from `min` to 8760h.
+absl::StatusOr<absl::Duration> ParseDurationArgument(const char* name, const std::string& text,
+                                                     absl::Duration min, const char* min_text) {
+  absl::Duration d;
+  if (!absl::ParseDuration(text, &d) || d == absl::InfiniteDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        name, " must be a duration such as \"90m\" or \"72h\"; got \"", text, "\"."));
+  }
+  if (d < min || d > kMaxDuration || d != absl::Trunc(d, absl::Seconds(1))) {
+    return absl::InvalidArgumentError(absl::StrCat(name, " must be whole seconds from \"", min_text,
+                                                   "\" to \"8760h\"; got \"", text, "\"."));
+  }
+  return d;
 }
-
-constexpr const char* kArgumentNames[] = {"service",     "min_count",           "chunk_size",
-                                          "aggregate",   "max_removed_percent", "on_fetch_error",
-                                          "grace_period"};
 
 // --- State <-> Publication ---------------------------------------------------------------------
 
@@ -59,8 +65,11 @@ absl::StatusOr<std::vector<IpAddress>> Addresses(const cty::Value& list, const c
 }
 
 void PutPublication(const Publication& p, cty::Value::Attributes& state) {
-  state["added"] = StringList(AddressStrings(p.added));
-  state["removed"] = StringList(AddressStrings(p.removed));
+  cty::Value::Attributes since;
+  for (const auto& [address, t] : p.published_since) {
+    since.emplace(address.ToString(), cty::Value::String(Rfc3339(t)));
+  }
+  state["published_since"] = cty::Value::Map(cty::Type::String(), std::move(since));
   cty::Value::Attributes pending;
   for (const auto& [address, until] : p.pending_removal) {
     pending.emplace(address.ToString(), cty::Value::String(Rfc3339(until)));
@@ -70,8 +79,8 @@ void PutPublication(const Publication& p, cty::Value::Attributes& state) {
 }
 
 void PutUnknownPublication(cty::Value::Attributes& state) {
-  state["added"] = cty::Value::Unknown(kStringList);
-  state["removed"] = cty::Value::Unknown(kStringList);
+  state["published_since"] = cty::Value::Unknown(kStringMap);
+  state["last_read_at"] = cty::Value::Unknown(cty::Type::String());
   state["pending_removal"] = cty::Value::Unknown(kStringMap);
   state["changed_at"] = cty::Value::Unknown(cty::Type::String());
   PutUnknownListOutputs(state);
@@ -91,10 +100,26 @@ cty::Value EffectiveArgument(const cty::Value& config, const char* name) {
   if (n == "aggregate") return cty::Value::Bool(list.aggregate);
   if (n == "max_removed_percent") return cty::Value::Int(policy.max_removed_percent);
   if (n == "on_fetch_error") return cty::Value::String(policy.on_fetch_error);
+  if (n == "max_staleness") return cty::Value::String(policy.max_staleness_text);
   return cty::Value::String(policy.grace_period_text);
 }
 
 }  // namespace
+
+std::string Rfc3339(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+}
+
+std::optional<absl::Time> ParseTime(const std::string& text) {
+  absl::Time t;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &error)) return std::nullopt;
+  return t;
+}
+
+std::string Age(absl::Duration age) {
+  return absl::FormatDuration(absl::Trunc(std::max(age, absl::ZeroDuration()), absl::Seconds(1)));
+}
 
 bool ArgumentsKnown(const cty::Value& config) {
   return std::all_of(std::begin(kArgumentNames), std::end(kArgumentNames),
@@ -103,6 +128,7 @@ bool ArgumentsKnown(const cty::Value& config) {
 
 tfprotocol::Schema IpSetSchema() {
   tfprotocol::Schema schema;
+  schema.version = kSchemaVersion;
   schema.block.description =
       "Agora's Notifications IPs as a reviewed allow-list kept in state: every change shows in "
       "the plan, a large shrink needs review (`max_removed_percent`), the last good list stays "
@@ -115,24 +141,38 @@ tfprotocol::Schema IpSetSchema() {
           "max_removed_percent", cty::Type::Number(),
           "The shrink guard: a plan fails, listing the addresses, when Agora's answer lacks more "
           "than this percentage of the live addresses in state (those not already pending "
-          "removal). 0 to 100, default `50`; `100` turns the guard off, `0` makes every removal "
+          "removal). A whole number from 0 to 100, default `50`; `100` turns the guard off, `0` makes every removal "
           "need review."),
       Attribute::OptionalComputed(
           "on_fetch_error", cty::Type::String(),
           "`fail` (default) or `keep`. With `keep`, when Agora cannot be read (after retries and "
           "failover) the refresh warns with the error and the plan keeps the published list as it "
-          "is. The refresh uses the value in state. The first create always needs a successful "
-          "read."),
+          "is, for at most `max_staleness`. Rejected or missing credentials (401, 403) fail even "
+          "with `keep`. The refresh uses the value in state. The first create always needs a "
+          "successful read."),
+      Attribute::OptionalComputed(
+          "max_staleness", cty::Type::String(),
+          "With `on_fetch_error = \"keep\"`: how old the last successful read (`last_read_at`) "
+          "may be while Agora cannot be read. Younger, the plan keeps the list with a warning "
+          "giving its age; older, the plan fails. A duration from `\"1s\"` to `\"8760h\"`, in "
+          "whole seconds, default `\"24h\"` (Agora asks for a read at least every 24 hours). No "
+          "effect with `fail`."),
       Attribute::OptionalComputed(
           "grace_period", cty::Type::String(),
           "How long an address Agora stops publishing stays in the published lists, so that "
           "rotations overlap: a duration such as `\"90m\"` or `\"72h\"`, from `\"0s\"` (default) "
           "to `\"8760h\"`, in whole seconds."),
       Attribute::Computed("id", cty::Type::String(), "The service name."),
-      Attribute::Computed("added", kStringList,
-                          "Addresses the last change added to the published set."),
-      Attribute::Computed("removed", kStringList,
-                          "Addresses the last change removed from the published set."),
+      Attribute::Computed(
+          "published_since", kStringMap,
+          "Every published address → RFC 3339 UTC time it was first published (since it last "
+          "joined the set). A plan adds exactly the addresses that join and removes exactly "
+          "those that leave."),
+      Attribute::Computed(
+          "last_read_at", cty::Type::String(),
+          "RFC 3339 UTC time of the last successful read of Agora's list that the published "
+          "set reflects. A failed read never changes it. Null only in a state from provider "
+          "version 0.1.x until its first successful read."),
       Attribute::Computed("pending_removal", kStringMap,
                           "Addresses Agora no longer publishes that are still published for "
                           "their grace period: address → RFC 3339 UTC time they leave."),
@@ -152,16 +192,11 @@ tfprotocol::Schema IpSetSchema() {
 absl::Time Seconds(absl::Time t) { return absl::FromUnixSeconds(absl::ToUnixSeconds(t)); }
 
 absl::StatusOr<absl::Duration> ParseGracePeriod(const std::string& text) {
-  absl::Duration d;
-  if (!absl::ParseDuration(text, &d) || d == absl::InfiniteDuration()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "grace_period must be a duration such as \"90m\" or \"72h\"; got \"", text, "\"."));
-  }
-  if (d < absl::ZeroDuration() || d > kMaxGracePeriod || d != absl::Trunc(d, absl::Seconds(1))) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "grace_period must be whole seconds from \"0s\" to \"8760h\"; got \"", text, "\"."));
-  }
-  return d;
+  return ParseDurationArgument("grace_period", text, absl::ZeroDuration(), "0s");
+}
+
+absl::StatusOr<absl::Duration> ParseMaxStaleness(const std::string& text) {
+  return ParseDurationArgument("max_staleness", text, absl::Seconds(1), "1s");
 }
 
 // Policy of a wholly known, valid configuration (or state), defaults for nulls.
@@ -176,6 +211,10 @@ Policy PolicyOf(const cty::Value& config) {
     p.grace_period_text = v.as_string();
     p.grace_period = *ParseGracePeriod(p.grace_period_text);
   }
+  if (cty::Value v = config.GetAttr("max_staleness"); !v.is_null()) {
+    p.max_staleness_text = v.as_string();
+    p.max_staleness = *ParseMaxStaleness(p.max_staleness_text);
+  }
   return p;
 }
 
@@ -187,11 +226,6 @@ absl::StatusOr<Publication> PublicationOf(const cty::Value& state) {
   p.addresses = *std::move(addresses);
   std::sort(p.addresses.begin(), p.addresses.end());
   p.addresses.erase(std::unique(p.addresses.begin(), p.addresses.end()), p.addresses.end());
-  for (const char* name : {"added", "removed"}) {
-    absl::StatusOr<std::vector<IpAddress>> list = Addresses(state.GetAttr(name), name);
-    if (!list.ok()) return list.status();
-    (name == std::string_view("added") ? p.added : p.removed) = *std::move(list);
-  }
   if (cty::Value pending = state.GetAttr("pending_removal"); !pending.is_null()) {
     for (const auto& [text, until] : pending.attributes()) {
       absl::StatusOr<IpAddress> a = IpAddress::Parse(text);
@@ -208,6 +242,18 @@ absl::StatusOr<Publication> PublicationOf(const cty::Value& state) {
   if (cty::Value changed = state.GetAttr("changed_at"); !changed.is_null()) {
     if (std::optional<absl::Time> t = ParseTime(changed.as_string())) p.changed_at = *t;
   }
+  std::map<std::string, absl::Time> since_text;
+  if (cty::Value since = state.GetAttr("published_since"); !since.is_null()) {
+    for (const auto& [text, t] : since.attributes()) {
+      std::optional<absl::Time> parsed = t.is_null() ? std::nullopt : ParseTime(t.as_string());
+      if (parsed) since_text.emplace(text, *parsed);
+    }
+  }
+  // An address without an entry (a state edited by hand) joined at the last change at the latest.
+  for (const IpAddress& a : p.addresses) {
+    auto it = since_text.find(a.ToString());
+    p.published_since.emplace(a, it == since_text.end() ? p.changed_at : it->second);
+  }
   return p;
 }
 
@@ -222,6 +268,14 @@ std::string EncodeLastRead(const LastRead& read) {
     w.String(read.failure->summary.c_str());
     w.Key("error");
     w.String(read.failure->detail.c_str());
+    if (read.credentials) {
+      w.Key("credentials");
+      w.Bool(true);
+    }
+    if (read.last_good_read_at) {
+      w.Key("last_good_read_at");
+      w.String(Rfc3339(*read.last_good_read_at).c_str());
+    }
   } else {
     w.Key("url");
     w.String(read.url.c_str());
@@ -257,6 +311,12 @@ std::optional<LastRead> DecodeLastRead(const std::string& bytes) {
                               text("error_summary").value_or("Could not read Agora's IPs"),
                               *error,
                               {}};
+    auto credentials = doc.FindMember("credentials");
+    read.credentials = credentials != doc.MemberEnd() && credentials->value.IsBool() &&
+                       credentials->value.GetBool();
+    if (std::optional<std::string> good = text("last_good_read_at")) {
+      read.last_good_read_at = ParseTime(*good);
+    }
     return read;
   }
   auto list = doc.FindMember("addresses");
@@ -284,6 +344,14 @@ LastRead LastReadOf(const NcsFetchResult& answer) {
   return read;
 }
 
+absl::Time LastGoodReadAt(const cty::Value& state, const std::optional<LastRead>& read) {
+  if (std::optional<absl::Time> t = LastReadAtOf(state)) return *t;
+  if (read && !read->failure) return read->read_at;
+  if (read && read->last_good_read_at) return *read->last_good_read_at;
+  absl::StatusOr<Publication> p = PublicationOf(state);
+  return p.ok() ? p->changed_at : absl::UnixEpoch();
+}
+
 // The min_count check against a recorded read.
 std::optional<Diagnostic> MinCountErrorOf(const LastRead& read, int64_t min_count) {
   return MinCountError(read.addresses.size(), read.url, read.request_id, min_count);
@@ -292,18 +360,76 @@ std::optional<Diagnostic> MinCountErrorOf(const LastRead& read, int64_t min_coun
 // The planned or applied state: the arguments' effective values, and the publication with its
 // outputs, or unknown outputs ("known after apply") when `publication` is null or an argument
 // they depend on is unknown.
+bool SameCut(const cty::Value& prior, const cty::Value& config) {
+  if (!ArgumentsKnown(config)) return false;
+  const ListArguments before = ListArgumentsOf(prior);
+  const ListArguments after = ListArgumentsOf(config);
+  return before.chunk_size == after.chunk_size && before.aggregate == after.aggregate;
+}
+
 cty::Value BuildState(const cty::Type& type, const cty::Value& config,
-                      const Publication* publication) {
+                      const Publication* publication, const cty::Value* prior,
+                      std::optional<absl::Time> last_read_at) {
   cty::Value::Attributes state;
   for (const char* name : kArgumentNames) state[name] = EffectiveArgument(config, name);
   if (publication != nullptr && ArgumentsKnown(config)) {
     PutPublication(*publication, state);
-    PutListOutputs(IpSet(publication->addresses), ListArgumentsOf(config), state);
+    state["last_read_at"] = last_read_at ? cty::Value::String(Rfc3339(*last_read_at))
+                                         : cty::Value::Null(cty::Type::String());
+    if (prior != nullptr && !prior->is_null() && SameCut(*prior, config)) {
+      const PriorChunks chunks = PriorChunksOf(*prior);
+      PutListOutputs(IpSet(publication->addresses), ListArgumentsOf(config), state, &chunks);
+    } else {
+      PutListOutputs(IpSet(publication->addresses), ListArgumentsOf(config), state);
+    }
   } else {
     PutUnknownPublication(state);
   }
   state["id"] = state["service"];
   return cty::Value::ObjectOf(type, std::move(state));
+}
+
+cty::Value WithLastReadAt(const cty::Type& type, const cty::Value& state, absl::Time read_at) {
+  cty::Value::Attributes attributes = state.attributes();
+  attributes["last_read_at"] = cty::Value::String(Rfc3339(read_at));
+  return cty::Value::ObjectOf(type, std::move(attributes));
+}
+
+std::optional<absl::Time> LastReadAtOf(const cty::Value& state) {
+  const cty::Value v = state.GetAttr("last_read_at");
+  if (v.is_null() || !v.is_known()) return std::nullopt;
+  return ParseTime(v.as_string());
+}
+
+absl::StatusOr<cty::Value> UpgradeV0(const cty::Type& type, const std::string& json) {
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  if (doc.HasParseError() || !doc.IsObject()) {
+    return absl::InvalidArgumentError("The stored version 0 state is not a JSON object.");
+  }
+  auto& alloc = doc.GetAllocator();
+  rapidjson::Value since(rapidjson::kObjectType);
+  auto changed = doc.FindMember("changed_at");
+  auto addresses = doc.FindMember("ip_addresses");
+  if (changed != doc.MemberEnd() && changed->value.IsString() && addresses != doc.MemberEnd() &&
+      addresses->value.IsArray()) {
+    for (const auto& a : addresses->value.GetArray()) {
+      if (!a.IsString() || since.HasMember(a)) continue;
+      since.AddMember(rapidjson::Value(a, alloc), rapidjson::Value(changed->value, alloc), alloc);
+    }
+  }
+  for (const char* gone : {"added", "removed", "published_since", "last_read_at"}) {
+    doc.RemoveMember(gone);
+  }
+  doc.AddMember("published_since", since, alloc);
+  doc.AddMember("last_read_at", rapidjson::Value(rapidjson::kNullType), alloc);
+  doc.RemoveMember("max_staleness");
+  doc.AddMember("max_staleness", rapidjson::Value(kDefaultMaxStaleness, alloc), alloc);
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  doc.Accept(w);
+  return cty::DecodeJson(std::string_view(buffer.GetString(), buffer.GetSize()), type,
+                         {.ignore_unknown_attributes = true});
 }
 
 size_t PendingCount(const cty::Value& state) {

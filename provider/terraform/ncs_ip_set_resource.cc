@@ -8,6 +8,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "internal/base/log.h"
+#include "provider/addresses/ip_set.h"
 #include "provider/addresses/publication.h"
 #include "provider/terraform/agora_provider.h"
 #include "provider/terraform/ip_set_state.h"
@@ -16,6 +18,7 @@
 namespace agora {
 namespace {
 
+using ip_set::Age;
 using ip_set::ArgumentsKnown;
 using ip_set::BuildState;
 using ip_set::DecodeLastRead;
@@ -24,7 +27,7 @@ using ip_set::LastRead;
 using ip_set::LastReadOf;
 using ip_set::MinCountErrorOf;
 using ip_set::ParseGracePeriod;
-using ip_set::PendingCount;
+using ip_set::ParseMaxStaleness;
 using ip_set::Policy;
 using ip_set::PolicyOf;
 using ip_set::PublicationOf;
@@ -36,6 +39,42 @@ using tfprotocol::Diagnostics;
 Diagnostic ToError(Diagnostic d) {
   d.severity = tfprotocol::Severity::kError;
   return d;
+}
+
+// A failed read that waiting does not fix: "keep" does not apply to it.
+Diagnostic CredentialsError(const Diagnostic& failure) {
+  return Diagnostic{
+      tfprotocol::Severity::kError, failure.summary,
+      absl::StrCat(failure.detail,
+                   "\n\nRejected or missing credentials are not an outage: waiting does not fix "
+                   "them, so they fail the run even with on_fetch_error = \"keep\". Check the "
+                   "RESTful API key (customer_id and customer_secret, or AGORA_CUSTOMER_ID and "
+                   "AGORA_CUSTOMER_SECRET)."),
+      {}};
+}
+
+// The plan's error once the last good list is older than max_staleness.
+Diagnostic StalenessError(const Diagnostic& failure, absl::Duration age, absl::Time last_good,
+                          const Policy& policy) {
+  return Diagnostic{
+      tfprotocol::Severity::kError, "Agora's Notifications IPs are too old to keep",
+      absl::StrCat(
+          "The published list was last confirmed by Agora ", Age(age), " ago (last_read_at ",
+          ip_set::Rfc3339(last_good), "), longer than max_staleness (", policy.max_staleness_text,
+          "), and Agora still cannot be read: ", failure.summary, ": ", failure.detail,
+          "\n\nAgora adjusts these addresses from time to time and asks for a read at least every "
+          "24 hours, so this list may no longer be the one Agora sends from. Restore access to "
+          "Agora (network, endpoints), then plan again. To keep the old list for longer on "
+          "purpose, raise max_staleness in the configuration and plan with -refresh=false."),
+      AttributePath::Attr("max_staleness")};
+}
+
+void LogRead(const LastRead& read, const std::string& service) {
+  base::Log(base::LogLevel::kInfo, "Read Agora's Notifications IPs",
+            {{"service", service},
+             {"count", read.addresses.size()},
+             {"fingerprint", IpSet(read.addresses).Fingerprint()},
+             {"request_id", read.request_id}});
 }
 
 }  // namespace
@@ -61,6 +100,14 @@ Diagnostics NcsIpSetResource::Validate(const cty::Value& config) const {
     if (!parsed.ok()) {
       d.AddStatusError("Invalid grace_period", parsed.status(),
                        AttributePath::Attr("grace_period"));
+    }
+  }
+  cty::Value staleness = config.GetAttr("max_staleness");
+  if (staleness.is_known() && !staleness.is_null()) {
+    absl::StatusOr<absl::Duration> parsed = ParseMaxStaleness(staleness.as_string());
+    if (!parsed.ok()) {
+      d.AddStatusError("Invalid max_staleness", parsed.status(),
+                       AttributePath::Attr("max_staleness"));
     }
   }
   return d;
@@ -90,34 +137,56 @@ tfprotocol::ReadResourceResponse NcsIpSetResource::Read(
   LiveRead live = ReadLive(provider_, context, list.service);
   d.Append(live.warnings);
   if (live.failure) {
-    if (policy.on_fetch_error != "keep" || imported) {
+    if (imported) {
       d.Add(*live.failure);
       return response;
     }
-    d.AddWarning(
-        absl::StrCat(live.failure->summary, ": keeping the last good list"),
-        absl::StrCat(live.failure->detail, "\n\non_fetch_error = \"keep\": the ", list.service_name,
-                     " addresses in state stay published, unchanged, until Agora can be read "
-                     "again."));
+    if (live.credentials) {
+      d.Add(CredentialsError(*live.failure));
+      return response;
+    }
+    if (policy.on_fetch_error != "keep") {
+      Diagnostic failure = *live.failure;
+      absl::StrAppend(&failure.detail,
+                      "\n\nThe refresh uses the on_fetch_error stored in state (\"",
+                      policy.on_fetch_error,
+                      "\"). To switch to \"keep\" while Agora cannot be read, plan and apply the "
+                      "change with -refresh=false.");
+      d.Add(std::move(failure));
+      return response;
+    }
+    const std::optional<LastRead> last = DecodeLastRead(request.private_state);
     LastRead failed;
     failed.read_at = Seconds(provider_.clock().Now());
     failed.failure = live.failure;
+    // The time of the last good read survives the failure (for states without last_read_at).
+    failed.last_good_read_at = ip_set::LastGoodReadAt(state, last);
+    const absl::Duration age = failed.read_at - *failed.last_good_read_at;
+    if (age <= policy.max_staleness) {
+      // Past max_staleness, Plan fails on max_staleness with the age and this error instead.
+      d.AddWarning(
+          absl::StrCat(live.failure->summary, ": keeping the last good list"),
+          absl::StrCat(live.failure->detail, "\n\non_fetch_error = \"keep\": the ",
+                       list.service_name, " addresses in state stay published, unchanged. They "
+                       "were confirmed by Agora ", Age(age), " ago (last_read_at ",
+                       ip_set::Rfc3339(*failed.last_good_read_at), "); plans fail once it is "
+                       "older than max_staleness (", policy.max_staleness_text, ")."));
+      base::Log(base::LogLevel::kInfo, "Agora cannot be read: keeping the last good list",
+                {{"service", list.service_name},
+                 {"age", Age(age)},
+                 {"max_staleness", policy.max_staleness_text},
+                 {"error", live.failure->summary}});
+    }
     response.private_state = EncodeLastRead(failed);
     response.new_state = state;
     return response;
   }
   const LastRead read = LastReadOf(*live.answer());
+  LogRead(read, list.service_name);
   response.private_state = EncodeLastRead(read);
-  // An answer equal to the last one keeps the last record, read time included, so that a
-  // refresh that finds nothing new changes nothing Terraform stores (`plan -refresh-only
-  // -detailed-exitcode` exits 0). Pending removals need the new time: it is their clock.
-  const std::optional<LastRead> last = DecodeLastRead(request.private_state);
-  if (last && !last->failure && last->addresses == read.addresses && PendingCount(state) == 0) {
-    response.private_state = request.private_state;
-  }
   if (!imported) {
-    // The refreshed state is the state: what changes is planned, and shown, by Plan.
-    response.new_state = state;
+    // The refresh records the read and its time; what it changes is planned, and shown, by Plan.
+    response.new_state = ip_set::WithLastReadAt(type_, state, read.read_at);
     return response;
   }
   // After an import: publish the live list as it is.
@@ -126,7 +195,7 @@ tfprotocol::ReadResourceResponse NcsIpSetResource::Read(
     return response;
   }
   const Publication first = FirstPublication(read.addresses, read.read_at);
-  response.new_state = BuildState(type_, state, &first);
+  response.new_state = BuildState(type_, state, &first, nullptr, read.read_at);
   return response;
 }
 
@@ -167,9 +236,26 @@ tfprotocol::PlanResourceResponse NcsIpSetResource::Plan(
   const ListArguments list = ListArgumentsOf(config);
   const Policy policy = PolicyOf(config);
   std::optional<LastRead> read = DecodeLastRead(request.prior_private);
+  std::optional<absl::Time> last_read_at = ip_set::LastReadAtOf(prior);
   if (read && read->failure) {
+    if (read->credentials) {
+      d.Add(CredentialsError(*read->failure));
+      return response;
+    }
     if (policy.on_fetch_error != "keep") {
       d.Add(ToError(*read->failure));
+      return response;
+    }
+    // "Now" is the failed read's time, so that this stays a function of the stored inputs.
+    const absl::Time last_good = ip_set::LastGoodReadAt(prior, read);
+    const absl::Duration age = read->read_at - last_good;
+    if (age > policy.max_staleness) {
+      base::Log(base::LogLevel::kInfo, "The last good list is older than max_staleness",
+                {{"service", list.service_name},
+                 {"age", Age(age)},
+                 {"max_staleness", policy.max_staleness_text},
+                 {"error", read->failure->summary}});
+      d.Add(StalenessError(*read->failure, age, last_good, policy));
       return response;
     }
     read.reset();  // Keep the last good list; the refresh already warned.
@@ -183,13 +269,23 @@ tfprotocol::PlanResourceResponse NcsIpSetResource::Plan(
         NextPublication(*publication, read->addresses, read->read_at,
                         {policy.max_removed_percent, policy.grace_period});
     if (!next.ok()) {
+      base::Log(base::LogLevel::kInfo, "The shrink guard refused the plan",
+                {{"service", list.service_name},
+                 {"max_removed_percent", policy.max_removed_percent}});
       d.AddError("Too many Notifications IPs would be removed",
                  std::string(next.status().message()), AttributePath::Attr("max_removed_percent"));
       return response;
     }
     publication = *std::move(next);
+    last_read_at = read->read_at;  // The published set now reflects this read.
   }
-  response.planned_state = BuildState(type_, config, &*publication);
+  if (!ip_set::SameCut(prior, config)) {
+    d.AddWarning("The chunks are cut afresh",
+                 "chunk_size or aggregate changes, so cidr_block_chunks and "
+                 "ipv6_cidr_block_chunks are cut again from the sorted lists: this once, blocks "
+                 "may move between chunks. Later changes keep them in place again.");
+  }
+  response.planned_state = BuildState(type_, config, &*publication, &prior, last_read_at);
   return response;
 }
 
@@ -213,8 +309,9 @@ tfprotocol::ApplyResourceResponse NcsIpSetResource::Apply(
       d.Add(*std::move(error));
       return response;
     }
+    LogRead(read, list.service_name);
     const Publication first = FirstPublication(read.addresses, read.read_at);
-    response.new_state = BuildState(type_, request.config, &first);
+    response.new_state = BuildState(type_, request.config, &first, nullptr, read.read_at);
     response.private_state = EncodeLastRead(read);
     return response;
   }
@@ -230,6 +327,20 @@ tfprotocol::ApplyResourceResponse NcsIpSetResource::Apply(
            {request.prior_state, request.planned_state, request.config, request.planned_private});
   d.Append(replanned.diagnostics);
   response.new_state = std::move(replanned.planned_state);
+  return response;
+}
+
+tfprotocol::UpgradeResourceStateResponse NcsIpSetResource::UpgradeState(
+    const tfprotocol::UpgradeResourceStateRequest& request) {
+  tfprotocol::UpgradeResourceStateResponse response;
+  if (request.version != 0) return Resource::UpgradeState(request);
+  absl::StatusOr<cty::Value> upgraded = ip_set::UpgradeV0(type_, request.json);
+  if (!upgraded.ok()) {
+    response.diagnostics.AddStatusError("Cannot upgrade the agora_ncs_ip_set state",
+                                        upgraded.status());
+    return response;
+  }
+  response.upgraded_state = *std::move(upgraded);
   return response;
 }
 

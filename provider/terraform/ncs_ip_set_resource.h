@@ -29,6 +29,9 @@ class NcsIpSetResource final : public tfprotocol::Resource {
   tfprotocol::ImportResourceResponse Import(
       const tfprotocol::CallContext& context,
       const tfprotocol::ImportResourceRequest& request) override;
+  // Version 0 (provider 0.1.x) to 1: ip_set::UpgradeV0.
+  tfprotocol::UpgradeResourceStateResponse UpgradeState(
+      const tfprotocol::UpgradeResourceStateRequest& request) override;
 
  private:
   // False, with an error, when a stored state's arguments are not ones Validate accepts (a state

@@ -1,5 +1,8 @@
 #include "provider/terraform/ncs_lists.h"
 
+#include <algorithm>
+
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
@@ -30,10 +33,23 @@ std::vector<std::string> Strings(const std::vector<T>& items) {
   return out;
 }
 
-cty::Value ChunkList(const std::vector<std::string>& items, size_t size) {
+cty::Value ChunkList(const std::vector<std::vector<std::string>>& cut) {
   cty::Value::Elements chunks;
-  for (const auto& chunk : Chunk(items, size)) chunks.push_back(StringList(chunk));
+  for (const auto& chunk : cut) chunks.push_back(StringList(chunk));
   return cty::Value::List(kStringList, std::move(chunks));
+}
+
+std::vector<std::vector<std::string>> ChunksIn(const cty::Value& list) {
+  std::vector<std::vector<std::string>> out;
+  if (list.is_null() || !list.is_known()) return out;
+  for (const cty::Value& chunk : list.elements()) {
+    std::vector<std::string>& items = out.emplace_back();
+    if (chunk.is_null() || !chunk.is_known()) continue;
+    for (const cty::Value& item : chunk.elements()) {
+      if (item.is_known() && !item.is_null()) items.push_back(item.as_string());
+    }
+  }
+  return out;
 }
 
 absl::string_view SummaryFor(absl::StatusCode code) {
@@ -154,8 +170,13 @@ void PutListArguments(const ListArguments& arguments, cty::Value::Attributes& st
   state["aggregate"] = cty::Value::Bool(arguments.aggregate);
 }
 
-void PutListOutputs(const IpSet& set, const ListArguments& arguments,
-                    cty::Value::Attributes& state) {
+PriorChunks PriorChunksOf(const cty::Value& state) {
+  return {ChunksIn(state.GetAttr("cidr_block_chunks")),
+          ChunksIn(state.GetAttr("ipv6_cidr_block_chunks"))};
+}
+
+void PutListOutputs(const IpSet& set, const ListArguments& arguments, cty::Value::Attributes& state,
+                    const PriorChunks* stable_from) {
   const std::vector<IpAddress> v4 = set.Family(IpFamily::kV4);
   const std::vector<IpAddress> v6 = set.Family(IpFamily::kV6);
   const std::vector<std::string> v4_cidrs =
@@ -169,8 +190,11 @@ void PutListOutputs(const IpSet& set, const ListArguments& arguments,
   state["ipv6_addresses"] = StringList(Strings(v6));
   state["cidr_blocks"] = StringList(v4_cidrs);
   state["ipv6_cidr_blocks"] = StringList(v6_cidrs);
-  state["cidr_block_chunks"] = ChunkList(v4_cidrs, chunk_size);
-  state["ipv6_cidr_block_chunks"] = ChunkList(v6_cidrs, chunk_size);
+  state["cidr_block_chunks"] = ChunkList(stable_from ? StableChunk(stable_from->v4, v4_cidrs, chunk_size)
+                                                  : Chunk(v4_cidrs, chunk_size));
+  state["ipv6_cidr_block_chunks"] =
+      ChunkList(stable_from ? StableChunk(stable_from->v6, v6_cidrs, chunk_size)
+                            : Chunk(v6_cidrs, chunk_size));
 }
 
 void PutUnknownListOutputs(cty::Value::Attributes& state) {
@@ -225,7 +249,12 @@ LiveRead ReadLive(AgoraProvider& provider, const tfprotocol::CallContext& contex
                            "provider values known at plan time."));
     return read;
   }
-  if (settings.insecure) {
+  // insecure only matters where TLS is used: not for an http:// endpoint (a local test double).
+  const bool uses_tls = std::any_of(settings.endpoints.begin(), settings.endpoints.end(),
+                                    [](const std::string& url) {
+                                      return !absl::StartsWithIgnoreCase(url, "http://");
+                                    });
+  if (settings.insecure && uses_tls) {
     read.warnings.AddWarning(
         "TLS verification is disabled",
         "The provider \"agora\" block sets insecure = true: Agora's certificate is not checked, "
@@ -239,6 +268,10 @@ LiveRead ReadLive(AgoraProvider& provider, const tfprotocol::CallContext& contex
   }
   read.fetched = provider.FetchSnapshot(*configured, service);
   if (!read.fetched->ok()) {
+    const absl::StatusCode code = read.fetched->status().code();
+    read.credentials = code == absl::StatusCode::kUnauthenticated ||
+                       code == absl::StatusCode::kPermissionDenied || !settings.customer_id ||
+                       !settings.customer_secret;
     read.failure = Error(std::string(SummaryFor(read.fetched->status().code())),
                          std::string(read.fetched->status().message()));
     return read;

@@ -48,9 +48,18 @@ void CheckWholeNumber(const cty::Value& config, const char* name, int64_t min, i
 ListArguments ListArgumentsOf(const cty::Value& config);
 // Sets the four argument attributes to their effective values.
 void PutListArguments(const ListArguments& arguments, cty::Value::Attributes& state);
-// Sets the output attributes for `set`.
-void PutListOutputs(const IpSet& set, const ListArguments& arguments,
-                    cty::Value::Attributes& state);
+// The previous cut of cidr_block_chunks and ipv6_cidr_block_chunks, which the resource keeps
+// stable (StableChunk in provider/addresses/ip_set.h).
+struct PriorChunks {
+  std::vector<std::vector<std::string>> v4;
+  std::vector<std::vector<std::string>> v6;
+};
+// The chunk attributes of a state (empty when null).
+PriorChunks PriorChunksOf(const cty::Value& state);
+// Sets the output attributes for `set`: the chunks cut afresh (Chunk), or, with `stable_from`,
+// moved as little as possible from it (StableChunk).
+void PutListOutputs(const IpSet& set, const ListArguments& arguments, cty::Value::Attributes& state,
+                    const PriorChunks* stable_from = nullptr);
 // Sets the output attributes to unknown ("known after apply").
 void PutUnknownListOutputs(cty::Value::Attributes& state);
 
@@ -74,6 +83,9 @@ struct LiveRead {
   tfprotocol::Diagnostics warnings;
   // Why there is no answer, ready for users, when there is none.
   std::optional<tfprotocol::Diagnostic> failure;
+  // The failure is about credentials (rejected with 401/403, or missing): not an outage, and
+  // waiting does not fix it.
+  bool credentials = false;
 };
 LiveRead ReadLive(AgoraProvider& provider, const tfprotocol::CallContext& context,
                   NcsService service);

@@ -130,6 +130,29 @@ class GitHubActionsRecipeTest(CliConfigMixin):
             for step in job["steps"]:
                 self.assertEqual(len({"uses", "run"} & set(step)), 1, step)
 
+    def test_the_keep_warning_with_its_age_reaches_the_output_and_the_notification(self) -> None:
+        (plan,) = [s for s in self.steps() if "terraform plan" in s.get("run", "")]
+        work = harness.make_temp_dir("gha-plan")
+        stub = work / "bin"
+        stub.mkdir()
+        warning = ("Warning: Agora did not answer in time: keeping the last good list\n\n"
+                   "...They were confirmed by Agora 3h12m5s ago (last_read_at "
+                   "2026-01-02T03:04:05Z); plans fail once it is older than max_staleness (24h).")
+        (stub / "terraform").write_text(f"#!/bin/sh\ncat <<'EOF'\n{warning}\nEOF\nexit 0\n")
+        (stub / "terraform").chmod(0o755)
+        output = work / "github_output"
+        result = run_script(("bash", "-e", "-o", "pipefail"), plan["run"], cwd=work,
+                            env={"PATH": f"{stub}:{SYSTEM_PATH}", "GITHUB_OUTPUT": str(output)})
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("::warning title=Agora cannot be read::keeping the last good list "
+                      "(confirmed by Agora 3h12m5s ago)", result.stdout)
+        outputs = key_values(output)
+        self.assertEqual(outputs["exitcode"], "0")
+        self.assertEqual(outputs["stale"], "confirmed by Agora 3h12m5s ago")
+        notify = [s for s in self.steps() if s.get("if") == "steps.plan.outputs.stale != ''"]
+        self.assertEqual(len(notify), 1)
+        self.assertIn("$STALE", notify[0]["run"])
+
     def test_credentials_come_from_secrets(self) -> None:
         (job,) = self.doc["jobs"].values()
         self.assertEqual(job["env"]["AGORA_CUSTOMER_ID"], "${{ secrets.AGORA_CUSTOMER_ID }}")

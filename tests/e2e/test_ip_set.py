@@ -13,6 +13,7 @@ import re
 import time
 import unittest
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional
 
 import harness
@@ -22,19 +23,22 @@ CUSTOMER_ID = "e2e-ipset-customer-1f2e"
 CUSTOMER_SECRET = "ipset-S3CRET-6d1c-DO-NOT-LEAK"
 RESOURCE = "agora_ncs_ip_set.ncs"
 FOUR = ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RFC3339_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
 
 def config(provider: Mapping[str, Any], resource: Optional[Mapping[str, Any]] = None,
            extra: str = "") -> str:
     """main.tf: the provider, one ``agora_ncs_ip_set.ncs``, a downstream ``terraform_data.sg``
-    fed by its CIDR blocks (as a security group would be), and an output of the resource."""
+    fed by its CIDR blocks (as a security group would be), and an output of its blocks."""
     return (harness.required_providers_block()
             + "\n" + harness.hcl_block('provider "agora"', provider)
             + "\n" + harness.hcl_block('resource "agora_ncs_ip_set" "ncs"', resource or {})
             + '\nresource "terraform_data" "sg" {\n'
               '  input = agora_ncs_ip_set.ncs.cidr_blocks\n}\n'
-            + '\noutput "ncs" {\n  value = agora_ncs_ip_set.ncs\n}\n'
+            # Not the whole object: last_read_at moves at every successful refresh, so an output
+            # of the whole object changes at every plan (docs/resources/ncs_ip_set.md).
+            + '\noutput "ncs" {\n  value = agora_ncs_ip_set.ncs.cidr_blocks\n}\n'
             + extra)
 
 
@@ -121,8 +125,10 @@ class NcsIpSetResourceTest(unittest.TestCase):
         self.assertEqual(attributes["max_removed_percent"], 50)
         self.assertEqual(attributes["on_fetch_error"], "fail")
         self.assertEqual(attributes["grace_period"], "0s")
-        self.assertEqual(attributes["added"], FOUR)
-        self.assertEqual(attributes["removed"], [])
+        self.assertEqual(attributes["max_staleness"], "24h")
+        self.assertEqual(sorted(attributes["published_since"]), sorted(FOUR))
+        self.assertEqual(set(attributes["published_since"].values()), {attributes["changed_at"]})
+        self.assertEqual(attributes["last_read_at"], attributes["changed_at"])
         self.assertEqual(attributes["pending_removal"], {})
         self.assertRegex(attributes["changed_at"], RFC3339_RE)
         self.assertRegex(attributes["fingerprint"], r"^sha256:[0-9a-f]{64}$")
@@ -135,7 +141,10 @@ class NcsIpSetResourceTest(unittest.TestCase):
         self.assertEqual(self.requests(), 1, "the refresh reads Agora once")
         refresh_only = self.workdir.run("plan", "-no-color", "-refresh-only")
         self.assertEqual(refresh_only.returncode, 0, refresh_only.describe())
-        self.assertIn("No changes.", refresh_only.output)
+        # The refresh records the read's time (last_read_at) and nothing else.
+        for line in refresh_only.output.splitlines():
+            if line.strip().startswith(("~", "+", "-")) and "agora_ncs_ip_set" not in line:
+                self.assertIn("last_read_at", line, refresh_only.output)
 
     def test_added_address_is_planned_downstream_and_the_saved_plan_is_what_applies(self) -> None:
         self.create()
@@ -155,9 +164,11 @@ class NcsIpSetResourceTest(unittest.TestCase):
         self.assertEqual(self.requests(), 0, "applying a saved update makes no request")
         self.assert_published(FOUR + ["203.0.113.5"])
         attributes = self.attributes()
-        self.assertEqual(attributes["added"], ["203.0.113.5"])
-        self.assertEqual(attributes["removed"], [])
+        self.assertGreater(attributes["published_since"]["203.0.113.5"], before)
+        self.assertEqual(attributes["published_since"]["203.0.113.1"], before)
         self.assertGreater(attributes["changed_at"], before)
+        self.assertEqual(attributes["last_read_at"], attributes["changed_at"],
+                         "the reviewed read, not the one at apply")
 
     def test_one_apply_makes_one_request_for_an_update_too(self) -> None:
         self.create()
@@ -214,7 +225,7 @@ class NcsIpSetResourceTest(unittest.TestCase):
         self.assertEqual(attributes["cidr_block_chunks"],
                          [["203.0.113.1/32", "203.0.113.2/32"],
                           ["203.0.113.3/32", "203.0.113.4/32"], ["203.0.113.5/32"]])
-        self.assertEqual(attributes["added"], ["203.0.113.5"])
+        self.assertIn("203.0.113.5", attributes["published_since"])
 
     # --- removals ---------------------------------------------------------------------------------
 
@@ -226,8 +237,7 @@ class NcsIpSetResourceTest(unittest.TestCase):
         self.assertIn('- "203.0.113.4"', plan.output)
         self.apply_ok()
         self.assert_published(FOUR[:3])
-        self.assertEqual(self.attributes()["removed"], ["203.0.113.4"])
-        self.assertEqual(self.attributes()["added"], [])
+        self.assertEqual(sorted(self.attributes()["published_since"]), FOUR[:3])
 
     def test_grace_period_keeps_a_removed_address_until_it_expires(self) -> None:
         self.create({"grace_period": "4s"})
@@ -250,7 +260,7 @@ class NcsIpSetResourceTest(unittest.TestCase):
         self.apply_ok()
         self.assert_published(FOUR[:3])
         self.assertEqual(self.attributes()["pending_removal"], {})
-        self.assertEqual(self.attributes()["removed"], ["203.0.113.4"])
+        self.assertNotIn("203.0.113.4", self.attributes()["published_since"])
 
     def test_an_address_that_comes_back_stops_pending(self) -> None:
         self.create({"grace_period": "72h"})
@@ -355,7 +365,8 @@ class NcsIpSetResourceTest(unittest.TestCase):
         for name, value in expected_lists(ips).items():
             self.assertEqual(attributes[name], value, f"attribute {name}")
         self.assertEqual(attributes["id"], "rtc")
-        self.assertEqual(attributes["added"], ips)
+        self.assertEqual(sorted(attributes["published_since"]), sorted(ips))
+        self.assertRegex(attributes["last_read_at"], RFC3339_RE)
 
     def test_import_block(self) -> None:
         self.write(extra='\nimport {\n  to = agora_ncs_ip_set.ncs\n  id = "rtc"\n}\n')
@@ -426,6 +437,242 @@ class NcsIpSetResourceTest(unittest.TestCase):
                          expected_lists(FOUR + ["203.0.113.8"])["ip_addresses"])
         self.assertNotIn("attribute_of_an_older_version", self.attributes())
 
+    # --- staleness (issue 19) -------------------------------------------------------------------------
+
+    def test_keep_ages_the_list_until_max_staleness_fails_the_plan_and_a_read_recovers(self) -> None:
+        self.create({"on_fetch_error": "keep", "max_staleness": "3s"})
+        read_at = self.attributes()["last_read_at"]
+        self.assertRegex(read_at, RFC3339_RE)
+        self.fake.add_rule(status=503, message="NCS down for maintenance (fake)")
+        plan = self.plan()
+        self.assertEqual(plan.returncode, 0, plan.describe())
+        self.assertIn("keeping the last good list", plan.text)
+        self.assertRegex(plan.text, r"confirmed by Agora \d+s ago")
+        self.assertIn("older than max_staleness (3s)", plan.text)
+        # An ordinary apply during the outage keeps the time of the last good read.
+        self.apply_ok()
+        self.assertEqual(self.attributes()["last_read_at"], read_at)
+        time.sleep(4.2)
+        plan = self.plan()
+        self.assertEqual(plan.returncode, 1, plan.describe())
+        self.assertIn("Agora's Notifications IPs are too old to keep", plan.text)
+        self.assertIn("max_staleness (3s)", plan.text)
+        self.assertRegex(plan.text, r"last confirmed by Agora \d+s ago")
+        self.assertIn("NCS down for maintenance (fake)", plan.text)
+        self.assertIn("max_staleness", plan.text)
+        self.assertEqual(self.attributes()["last_read_at"], read_at)
+        # Agora answers again: the plan passes and the read time moves forward.
+        self.fake.reset()
+        plan = self.plan()
+        self.assertEqual(plan.returncode, 0, plan.describe())
+        self.apply_ok()
+        self.assertGreater(self.attributes()["last_read_at"], read_at)
+        self.assert_published(FOUR)
+
+    def test_rejected_credentials_fail_even_with_keep(self) -> None:
+        self.create({"on_fetch_error": "keep"})
+        self.fake.add_rule(status=401, message="invalid credentials (fake)")
+        plan = self.plan()
+        self.assertEqual(plan.returncode, 1, plan.describe())
+        self.assertIn("Rejected or missing credentials are not an outage", plan.text)
+        self.assertNotIn("keeping the last good list", plan.text)
+        # A saved read failure is checked the same way by a plan that does not refresh.
+        self.fake.reset()
+        self.fake.add_rule(status=403)
+        self.assertEqual(self.plan().returncode, 1)
+        self.assertEqual(self.plan("-refresh=false").returncode, 0,
+                         "nothing new was stored by the failed refreshes")
+
+    def test_fail_in_state_during_an_outage_says_how_to_switch_to_keep(self) -> None:
+        self.create()
+        self.fake.add_rule(status=503)
+        self.write({"on_fetch_error": "keep"})
+        plan = self.plan()
+        self.assertEqual(plan.returncode, 1, plan.describe())
+        self.assertIn("The refresh uses the on_fetch_error stored in state", plan.text)
+        self.assertIn("-refresh=false", plan.text)
+        self.apply_ok("-refresh=false")
+        self.assertEqual(self.attributes()["on_fetch_error"], "keep")
+
+    def test_info_log_shows_each_outcome_and_never_the_secret(self) -> None:
+        self.create({"on_fetch_error": "keep", "max_staleness": "2s"})
+        log = self.workdir.path / "trace.log"
+        env = {"TF_LOG": "info", "TF_LOG_PATH": str(log)}
+        self.run_ok("plan", "-no-color", "-input=false", env=env)
+        text = log.read_text(encoding="utf-8", errors="replace")
+        self.assertIn("Read Agora's Notifications IPs", text)
+        self.assertIn("count=4", text)
+        self.assertIn("fingerprint=sha256:", text)
+        self.fake.add_rule(status=503)
+        self.run_ok("plan", "-no-color", "-input=false", env=env)
+        text = log.read_text(encoding="utf-8", errors="replace")
+        self.assertIn("keeping the last good list", text)
+        time.sleep(3.2)
+        self.workdir.run("plan", "-no-color", "-input=false", env=env)
+        text = log.read_text(encoding="utf-8", errors="replace")
+        self.assertIn("The last good list is older than max_staleness", text)
+        self.fake.reset()
+        self.fake.set_ips(FOUR[:1])
+        self.workdir.run("plan", "-no-color", "-input=false", env=env)
+        text = log.read_text(encoding="utf-8", errors="replace")
+        self.assertIn("The shrink guard refused the plan", text)
+        self.assertNotIn(CUSTOMER_SECRET, text)
+        token = harness.basic_authorization(CUSTOMER_ID, CUSTOMER_SECRET).split(" ", 1)[1]
+        self.assertNotIn(token, text)
+
+    # --- upgrade from schema version 0 (a state the provider as of 36a9674 wrote) -----------------
+
+    def write_fixture_config(self, **resource: Any) -> None:
+        """The fixture's configuration: the resource alone (no downstream resource)."""
+        provider = {"customer_id": CUSTOMER_ID, "customer_secret": CUSTOMER_SECRET,
+                    "endpoints": [self.fake.url], "max_retries": 0}
+        self.workdir.write_main_tf(
+            harness.required_providers_block() + "\n" + harness.hcl_block('provider "agora"', provider)
+            + "\n" + harness.hcl_block('resource "agora_ncs_ip_set" "ncs"',
+                                       dict({"chunk_size": 3, "on_fetch_error": "keep"},
+                                            **resource)))
+
+    def test_state_written_by_version_0_upgrades_plans_no_change_and_gains_last_read_at(self) -> None:
+        fixture = json.loads((FIXTURES / "ip_set_v0.tfstate").read_text(encoding="utf-8"))
+        old = fixture["resources"][0]["instances"][0]["attributes"]
+        self.assertEqual(fixture["resources"][0]["instances"][0]["schema_version"], 0)
+        (self.workdir.path / "terraform.tfstate").write_text(json.dumps(fixture), encoding="utf-8")
+        self.fake.set_ips(old["ip_addresses"])
+        self.write_fixture_config()
+        plan = self.plan()
+        self.assertEqual(plan.returncode, 0, plan.describe())
+        self.assertIn("No changes.", plan.output)
+        # ...and the first successful read sets it.
+        self.apply_ok()
+        attributes = self.attributes()
+        self.assertRegex(attributes["last_read_at"], RFC3339_RE)
+        self.assertGreater(attributes["last_read_at"], old["changed_at"])
+        self.assertEqual(attributes["cidr_block_chunks"], old["cidr_block_chunks"])
+        self.assertEqual(attributes["ip_addresses"], old["ip_addresses"])
+        self.assertEqual(attributes["changed_at"], old["changed_at"])
+        self.assertEqual(attributes["published_since"],
+                         {a: old["changed_at"] for a in old["ip_addresses"]})
+        self.assertEqual(self.workdir.state()["resources"][0]["instances"][0]["schema_version"], 1)
+
+    def test_a_version_0_state_keeps_its_stored_read_time_through_an_outage(self) -> None:
+        fixture = json.loads((FIXTURES / "ip_set_v0.tfstate").read_text(encoding="utf-8"))
+        (self.workdir.path / "terraform.tfstate").write_text(json.dumps(fixture), encoding="utf-8")
+        self.write_fixture_config(max_staleness="8760h")
+        self.fake.add_rule(status=503)
+        plan = self.plan()
+        self.assertIn("keeping the last good list", plan.text, plan.describe())
+        # The stand-in for last_read_at is the fixture's stored (successful) read.
+        self.assertRegex(plan.text, r"last_read_at \d{4}-\d\d-\d\dT")
+
+    # --- stable chunks and honest change attributes (issue 20) -------------------------------------
+
+    CHUNKS_EXTRA = ('\nresource "terraform_data" "chunk" {\n'
+                    '  count = length(agora_ncs_ip_set.ncs.cidr_block_chunks)\n'
+                    '  input = agora_ncs_ip_set.ncs.cidr_block_chunks[count.index]\n}\n')
+
+    @staticmethod
+    def set_section(output: str) -> str:
+        """The agora_ncs_ip_set.ncs part of a plan, and each downstream `input`. (terraform_data
+        renders its `output`, which becomes "(known after apply)", as every old value removed: an
+        artifact of terraform_data, not of the set.)"""
+        own = output.split("agora_ncs_ip_set.ncs will be updated in-place", 1)[1]
+        parts = [own.split("\n  # ", 1)[0]]
+        for block in output.split("will be updated in-place")[1:]:
+            if "terraform_data" in block.split("\n", 2)[1]:
+                parts.append(block.split("~ output", 1)[0])
+        return "\n".join(parts)
+
+    @staticmethod
+    def minus_lines(output: str) -> List[str]:
+        return [line.strip() for line in output.splitlines() if line.strip().startswith("- ")]
+
+    def chunk_inputs(self) -> List[List[str]]:
+        chunks = sorted(self.workdir.state_resources("terraform_data"),
+                        key=lambda r: r["name"])
+        instances = [r for r in chunks if r["name"] == "chunk"][0]["instances"]
+        return [i["attributes"]["input"]["value"]
+                for i in sorted(instances, key=lambda i: i["index_key"])]
+
+    def test_one_address_more_or_less_changes_one_chunk_and_diffs_honestly(self) -> None:
+        many = [f"198.51.100.{i}" for i in range(1, 131)]
+        self.fake.set_ips(many)
+        resource = {"chunk_size": 50}
+        self.write(resource)
+        self.apply_ok("-target=agora_ncs_ip_set.ncs")
+        self.write(resource, extra=self.CHUNKS_EXTRA)
+        self.apply_ok()
+        before = self.chunk_inputs()
+        self.assertEqual([len(c) for c in before], [50, 50, 30])
+
+        # One address added at Agora, sorting first: only the chunk with room changes.
+        self.fake.set_ips(["192.0.2.1"] + many)
+        time.sleep(1.1)
+        plan = self.plan("-out=tfplan")
+        self.assertEqual(plan.returncode, 2, plan.describe())
+        self.assertEqual(self.minus_lines(self.set_section(plan.output)), [], plan.output)
+        self.assertIn("terraform_data.chunk[2] will be updated in-place", plan.output)
+        self.assertNotIn("terraform_data.chunk[0] will be", plan.output)
+        self.assertNotIn("terraform_data.chunk[1] will be", plan.output)
+        self.assertIn('+ "192.0.2.1"', plan.output)
+        # The saved plan applies what was reviewed, with no request, whatever Agora says since.
+        self.fake.set_ips(many[:-1])
+        self.fake.reset()
+        self.run_ok("apply", "-no-color", "-input=false", "tfplan")
+        self.assertEqual(self.requests(), 0)
+        after = self.chunk_inputs()
+        self.assertEqual(after[:2], before[:2])
+        self.assertEqual(after[2], ["192.0.2.1/32"] + before[2])
+        self.assertIn("192.0.2.1", self.attributes()["published_since"])
+
+        # One address removed: one "-" line per list that holds it, one downstream change.
+        gone = "198.51.100.75"
+        self.fake.set_ips(["192.0.2.1"] + [a for a in many if a != gone])
+        plan = self.plan()
+        self.assertEqual(plan.returncode, 2, plan.describe())
+        minus = self.minus_lines(self.set_section(plan.output))
+        self.assertTrue(minus and all(gone in line for line in minus), plan.output)
+        self.assertEqual(len(minus), 7, "5 in the set; the inputs of chunk[1] and of sg (all cidr_blocks)")
+        # In the set: ip_addresses, ipv4_addresses, published_since, cidr_blocks and
+        # cidr_block_chunks, once each.
+        own = plan.output.split("agora_ncs_ip_set.ncs will be updated in-place", 1)[1]
+        own = own.split("\n  # ", 1)[0]
+        self.assertEqual(len(self.minus_lines(own)), 5, own)
+        self.assertIn("terraform_data.chunk[1] will be updated in-place", plan.output)
+        self.assertNotIn("terraform_data.chunk[0] will be", plan.output)
+        self.assertNotIn("terraform_data.chunk[2] will be", plan.output)
+        self.assertIn("3 to change", plan.output, "the set, chunk[1], and sg (all cidr_blocks)")
+        self.apply_ok()
+        self.assertEqual(len(self.chunk_inputs()[1]), 49)
+
+        # It comes back: into the first chunk with room (the one it left), nothing else moves.
+        self.fake.set_ips(["192.0.2.1"] + many)
+        plan = self.plan()
+        self.assertEqual(plan.returncode, 2, plan.describe())
+        self.assertEqual(self.minus_lines(self.set_section(plan.output)), [], plan.output)
+        self.assertIn("terraform_data.chunk[1] will be updated in-place", plan.output)
+        self.assertNotIn("terraform_data.chunk[0] will be", plan.output)
+        self.assertNotIn("terraform_data.chunk[2] will be", plan.output)
+        self.assertIn("3 to change", plan.output, "the set, chunk[1], and sg (all cidr_blocks)")
+        self.apply_ok()
+        self.assertEqual(self.chunk_inputs(), after)
+
+    def test_a_chunk_size_change_recuts_once_and_says_so(self) -> None:
+        self.create({"chunk_size": 2})
+        self.fake.set_ips(["192.0.2.1"] + FOUR)
+        self.apply_ok()
+        self.assertEqual(self.attributes()["cidr_block_chunks"],
+                         [["203.0.113.1/32", "203.0.113.2/32"],
+                          ["203.0.113.3/32", "203.0.113.4/32"], ["192.0.2.1/32"]])
+        self.write({"chunk_size": 3})
+        plan = self.plan()
+        self.assertEqual(plan.returncode, 2, plan.describe())
+        self.assertIn("The chunks are cut afresh", plan.text)
+        self.apply_ok()
+        self.assertEqual(self.attributes()["cidr_block_chunks"],
+                         [["192.0.2.1/32", "203.0.113.1/32", "203.0.113.2/32"],
+                          ["203.0.113.3/32", "203.0.113.4/32"]])
+        self.assertNotIn("cut afresh", self.plan().text)
+
     # --- validation and secrets -------------------------------------------------------------------
 
     def test_invalid_arguments_point_at_their_attribute(self) -> None:
@@ -437,6 +684,16 @@ class NcsIpSetResourceTest(unittest.TestCase):
         for needle in ("Invalid grace_period", "Invalid on_fetch_error",
                        "Invalid max_removed_percent", 'grace_period = "3 days"',
                        "from 1 to 100000; got 1e+300."):
+            self.assertIn(needle, text)
+        for bad, needle in (("0s", 'from "1s" to "8760h"'), ("9000h", 'from "1s" to "8760h"'),
+                            ("1.5s", "whole seconds"), ("a day", "must be a duration")):
+            self.write({"max_staleness": bad})
+            result = self.workdir.validate()
+            self.assertEqual(result.returncode, 1, result.describe())
+            self.assertIn("Invalid max_staleness", result.text)
+            self.assertIn(f'max_staleness = "{bad}"', result.text, "points at the attribute")
+            self.assertIn(needle, result.text)
+        for needle in ():
             self.assertIn(needle, text)
         self.assertNotIn("0" * 40, text, "a huge number is quoted shortened")
         self.assertEqual(self.requests(), 0)

@@ -131,5 +131,43 @@ TEST(IpSetTest, ChunksKeepOrderAndSize) {
   EXPECT_EQ(Chunk(items, 50).size(), 1u);
 }
 
+using Chunks = std::vector<std::vector<std::string>>;
+
+TEST(IpSetTest, StableChunkAddsIntoTheFirstChunkWithRoomAndMovesNothingElse) {
+  const Chunks prior{{"b", "c", "d"}, {"f", "g", "h"}, {"j"}};
+  // "a" sorts first: Chunk() would shift every later item; StableChunk puts it in the last chunk.
+  EXPECT_EQ(StableChunk(prior, {"a", "b", "c", "d", "f", "g", "h", "j"}, 3),
+            (Chunks{{"b", "c", "d"}, {"f", "g", "h"}, {"a", "j"}}));
+  // No room anywhere: a new chunk at the end.
+  EXPECT_EQ(StableChunk({{"b", "c"}, {"d", "e"}}, {"a", "b", "c", "d", "e"}, 2),
+            (Chunks{{"b", "c"}, {"d", "e"}, {"a"}}));
+}
+
+TEST(IpSetTest, StableChunkRemovalLeavesOnlyItsChunkAndTheHoleIsRefilledFirst) {
+  const Chunks prior{{"a", "b"}, {"c", "d"}, {"e", "f"}};
+  const Chunks removed = StableChunk(prior, {"a", "b", "c", "e", "f"}, 2);
+  EXPECT_EQ(removed, (Chunks{{"a", "b"}, {"c"}, {"e", "f"}}));
+  // The address that comes back (or any new one) fills the hole, not the end.
+  EXPECT_EQ(StableChunk(removed, {"a", "b", "c", "e", "f", "z"}, 2),
+            (Chunks{{"a", "b"}, {"c", "z"}, {"e", "f"}}));
+}
+
+TEST(IpSetTest, StableChunkKeepsAnEmptiedChunksPlaceButDropsTrailingEmptyOnes) {
+  const Chunks prior{{"a", "b"}, {"c", "d"}, {"e", "f"}, {"g"}};
+  EXPECT_EQ(StableChunk(prior, {"a", "b", "e", "f"}, 2), (Chunks{{"a", "b"}, {}, {"e", "f"}}));
+  EXPECT_EQ(StableChunk(prior, {"a", "b", "c", "d"}, 2), (Chunks{{"a", "b"}, {"c", "d"}}));
+  EXPECT_EQ(StableChunk(Chunks{{"a"}, {"b"}}, {"b", "c"}, 2), (Chunks{{"c"}, {"b"}}))
+      << "the emptied first chunk is the first refilled";
+  EXPECT_TRUE(StableChunk(prior, {}, 2).empty());
+}
+
+TEST(IpSetTest, StableChunkSortsWithinAChunkAndRecutsForASmallerSize) {
+  EXPECT_EQ(StableChunk(Chunks{{"b", "d"}}, {"b", "c", "d"}, 3), (Chunks{{"b", "c", "d"}}));
+  EXPECT_EQ(StableChunk(Chunks{{"a", "b", "c"}}, {"a", "b", "c"}, 2), Chunk({"a", "b", "c"}, 2));
+  EXPECT_EQ(StableChunk({}, {"a", "b", "c"}, 2), Chunk({"a", "b", "c"}, 2));
+  EXPECT_EQ(StableChunk(Chunks{{"a", "a"}, {"a"}}, {"a"}, 2), (Chunks{{"a"}}))
+      << "a duplicate in an edited state is placed once";
+}
+
 }  // namespace
 }  // namespace agora

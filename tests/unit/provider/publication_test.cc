@@ -37,8 +37,8 @@ const std::vector<IpAddress> kFour =
 TEST(PublicationTest, FirstPublicationPublishesTheLiveList) {
   Publication first = FirstPublication(kFour, kT0);
   EXPECT_EQ(first.addresses, kFour);
-  EXPECT_EQ(first.added, kFour);
-  EXPECT_THAT(first.removed, IsEmpty());
+  ASSERT_EQ(first.published_since.size(), kFour.size());
+  for (const IpAddress& a : kFour) EXPECT_EQ(first.published_since.at(a), kT0);
   EXPECT_THAT(first.pending_removal, IsEmpty());
   EXPECT_EQ(first.changed_at, kT0);
 }
@@ -48,7 +48,7 @@ TEST(PublicationTest, AnUnchangedAnswerChangesNothingAtAll) {
   absl::StatusOr<Publication> next =
       NextPublication(first, kFour, kT0 + absl::Hours(5), Policy(50, absl::ZeroDuration()));
   ASSERT_TRUE(next.ok()) << next.status();
-  EXPECT_EQ(*next, first) << "changed_at, added and removed are kept";
+  EXPECT_EQ(*next, first) << "changed_at and published_since are kept";
 }
 
 TEST(PublicationTest, AnAdditionIsPublishedAndRecorded) {
@@ -59,8 +59,10 @@ TEST(PublicationTest, AnAdditionIsPublishedAndRecorded) {
       NextPublication(first, live, kT0 + absl::Minutes(1), Policy(50, absl::ZeroDuration()));
   ASSERT_TRUE(next.ok());
   EXPECT_EQ(next->addresses, live);
-  EXPECT_THAT(next->added, ElementsAre(Ip("2001:db8::1")));
-  EXPECT_THAT(next->removed, IsEmpty());
+  // Only the new address gains an entry; the others keep theirs (no line changes but its own).
+  ASSERT_EQ(next->published_since.size(), 5u);
+  EXPECT_EQ(next->published_since.at(Ip("2001:db8::1")), kT0 + absl::Minutes(1));
+  for (const IpAddress& a : kFour) EXPECT_EQ(next->published_since.at(a), kT0);
   EXPECT_EQ(next->changed_at, kT0 + absl::Minutes(1));
 }
 
@@ -71,8 +73,8 @@ TEST(PublicationTest, WithoutGraceARemovalIsImmediate) {
                       Policy(50, absl::ZeroDuration()));
   ASSERT_TRUE(next.ok());
   EXPECT_EQ(next->addresses, Ips({"203.0.113.1", "203.0.113.2", "203.0.113.3"}));
-  EXPECT_THAT(next->removed, ElementsAre(Ip("203.0.113.4")));
-  EXPECT_THAT(next->added, IsEmpty());
+  EXPECT_EQ(next->published_since.size(), 3u);
+  EXPECT_EQ(next->published_since.count(Ip("203.0.113.4")), 0u) << "exactly the removed one goes";
   EXPECT_THAT(next->pending_removal, IsEmpty());
 }
 
@@ -97,7 +99,7 @@ TEST(PublicationTest, GracePeriodKeepsARemovedAddressUntilItsTimeThenDropsIt) {
   ASSERT_TRUE(at.ok());
   EXPECT_EQ(at->addresses, three);
   EXPECT_THAT(at->pending_removal, IsEmpty());
-  EXPECT_THAT(at->removed, ElementsAre(Ip("203.0.113.4")));
+  EXPECT_EQ(at->published_since.count(Ip("203.0.113.4")), 0u);
   EXPECT_EQ(at->changed_at, t1 + grace);
 }
 
@@ -169,6 +171,25 @@ TEST(PublicationTest, TheGuardRefusesMoreThanTheShareAndListsTheAddresses) {
       NextPublication(first, {}, kT0, Policy(100, absl::ZeroDuration()));
   ASSERT_TRUE(empty.ok());
   EXPECT_THAT(empty->addresses, IsEmpty());
+}
+
+}  // namespace
+}  // namespace agora
+
+namespace agora {
+namespace {
+
+TEST(PublicationTest, AnAddressThatComesBackIsPublishedSinceItsReturn) {
+  Publication first = FirstPublication(kFour, kT0);
+  const std::vector<IpAddress> three = Ips({"203.0.113.1", "203.0.113.2", "203.0.113.3"});
+  absl::StatusOr<Publication> gone =
+      NextPublication(first, three, kT0 + absl::Hours(1), Policy(50, absl::ZeroDuration()));
+  ASSERT_TRUE(gone.ok());
+  absl::StatusOr<Publication> back =
+      NextPublication(*gone, kFour, kT0 + absl::Hours(2), Policy(50, absl::ZeroDuration()));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->published_since.at(Ip("203.0.113.4")), kT0 + absl::Hours(2));
+  EXPECT_EQ(back->published_since.at(Ip("203.0.113.1")), kT0);
 }
 
 }  // namespace
