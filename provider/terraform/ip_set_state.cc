@@ -118,7 +118,9 @@ std::optional<absl::Time> ParseTime(const std::string& text) {
 }
 
 std::string Age(absl::Duration age) {
-  return absl::FormatDuration(absl::Trunc(std::max(age, absl::ZeroDuration()), absl::Seconds(1)));
+  const absl::Duration whole = absl::Trunc(std::max(age, absl::ZeroDuration()), absl::Seconds(1));
+  // FormatDuration writes a zero duration as "0", which reads badly after "confirmed by Agora".
+  return whole == absl::ZeroDuration() ? "0s" : absl::FormatDuration(whole);
 }
 
 bool ArgumentsKnown(const cty::Value& config) {

@@ -71,21 +71,24 @@ class Fault:
     reads_fail: bool = True
     # A failed read, which on_fetch_error = "keep" survives; too few addresses is not one.
     keepable: bool = True
+    # Agora rejects the credentials (401, 403): the read fails even with on_fetch_error = "keep".
+    credentials: bool = False
     secret: str = CUSTOMER_SECRET  # What the provider is given.
 
 
 def faults() -> List[Fault]:
     found = [Fault("success", reads_fail=False)]
     for status in (400, 401, 403, 404, 415, 429, 500, 503):
-        found.append(Fault(f"HTTP {status}", {"status": status}))
+        credentials = status in (401, 403)
+        found.append(Fault(f"HTTP {status}", {"status": status}, credentials=credentials))
         # With Retry-After one retry is allowed, so that Retry-After is honoured (and logged).
         found.append(Fault(f"HTTP {status} with Retry-After",
                            {"status": status, "headers": {"Retry-After": "1"}},
-                           provider={"max_retries": 1}))
+                           provider={"max_retries": 1}, credentials=credentials))
     found += [
         # Twice, so that the wrong secret comes both from HCL and from the environment.
-        Fault("wrong secret (401 from the auth check)", secret=WRONG_SECRET),
-        Fault("wrong secret (401 from the auth check)", secret=WRONG_SECRET),
+        Fault("wrong secret (401 from the auth check)", secret=WRONG_SECRET, credentials=True),
+        Fault("wrong secret (401 from the auth check)", secret=WRONG_SECRET, credentials=True),
         Fault("delay past request_timeout", {"delay": 2}),
         Fault("hang", {"hang": True}),
         Fault("drop", {"drop": True}),
@@ -338,9 +341,14 @@ class SecretAuditTest(unittest.TestCase):
             (work.path / "terraform.tfstate").write_bytes(self.created_states[on_fetch_error])
         plan = self.run_step(work, evidence, logs, "resource plan", env,
                              "plan", "-no-color", "-input=false", "-out=tfplan")
-        kept = fault.reads_fail and fault.keepable and on_fetch_error == "keep"
+        # Rejected credentials are no outage: they fail even with keep (docs/resources/ncs_ip_set.md).
+        kept = (fault.reads_fail and fault.keepable and not fault.credentials
+                and on_fetch_error == "keep")
         if kept:
             self.assertIn("keeping the last good list", plan.text, plan.describe())
+        elif fault.credentials and on_fetch_error == "keep":
+            self.assertIn("Rejected or missing credentials are not an outage", plan.text,
+                          plan.describe())
         self.assertEqual(plan.ok, not fault.reads_fail or kept, plan.describe())
         if plan.ok:
             self.show_plan(work, evidence, logs, "resource show", env, fault, secret_in_hcl)
