@@ -1,11 +1,17 @@
 // What leaves the provider at the protocol boundary, whatever the provider put in it: diagnostics
-// and values Terraform can always decode (valid UTF-8).
+// and values Terraform can always decode (valid UTF-8), and a crash report even when a handler
+// thread overflows its stack.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <csignal>
+#include <thread>
+
+#include "internal/base/crash_report.h"
 #include "internal/base/utf8.h"
 #include "internal/cty/msgpack.h"
 #include "internal/tfprotocol/convert.h"
+#include "internal/tfprotocol/rpc.h"
 
 namespace tfprotocol {
 namespace {
@@ -36,6 +42,32 @@ TEST(BoundaryTest, ValuesAreSentAsValidUtf8) {
   absl::StatusOr<cty::Value> back = cty::DecodeMsgpack(out.msgpack(), type);
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(back->GetAttr("message").as_string(), "a\xEF\xBF\xBDz");
+}
+
+// Recurses until the stack overflows (the volatile limit is never reached; it keeps the compiler
+// from seeing an infinite recursion).
+volatile int g_recursion_limit = 1 << 30;
+__attribute__((noinline)) int Recurse(int depth) {
+  volatile char frame[1024];
+  frame[0] = static_cast<char>(depth);
+  if (depth >= g_recursion_limit) return frame[0];
+  return Recurse(depth + 1) + frame[0];
+}
+
+// A stack overflow in an RPC handler, which gRPC runs on threads of its own, still prints the
+// report Terraform shows: the handler thread has an alternate signal stack.
+TEST(BoundaryDeathTest, AStackOverflowOnAHandlerThreadIsReported) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        base::InstallCrashReport("/proc/self/exe", "boundary-test", "0.0.0");
+        std::thread handler([] {
+          tfplugin6::GetMetadataMsg::Response response;
+          rpc::Run("ReadDataSource", &response, {}, [](Diagnostics&) { Recurse(0); });
+        });
+        handler.join();
+      },
+      ::testing::KilledBySignal(SIGSEGV), "panic: boundary-test 0.0.0 crashed: SIGSEGV");
 }
 
 }  // namespace
