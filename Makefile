@@ -25,7 +25,7 @@ DIST       ?= dist
 PYTHON     ?= /usr/bin/python3
 FUZZ_DIR     ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := msgpack_value type_json state_json ncs_response ip_text settings_text client_cert_pem
+FUZZ_TARGETS := msgpack_value type_json state_json ncs_response ip_text settings_text client_cert_pem boundary
 SANITIZE_DIR ?= build-sanitize
 
 # The platforms make build and make release build: this machine's in BUILD_DIR, each other one

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <link.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -206,7 +207,50 @@ void InstallOwnSymbolTableFallback() {
   absl::debugging_internal::InstallSymbolDecorator(NameWhatAbseilCouldNot, nullptr);
 }
 
+// A thread's own alternate signal stack, unmapped when the thread exits.
+class ThreadAlternateStack {
+ public:
+  ThreadAlternateStack() = default;
+  ThreadAlternateStack(const ThreadAlternateStack&) = delete;
+  ThreadAlternateStack& operator=(const ThreadAlternateStack&) = delete;
+  ~ThreadAlternateStack() {
+    if (memory_ == nullptr) return;
+    stack_t disable = {};
+    disable.ss_flags = SS_DISABLE;
+    sigaltstack(&disable, nullptr);
+    munmap(memory_, kAlternateStackSize);
+  }
+
+  void Ensure() {
+    if (checked_) return;
+    checked_ = true;
+    stack_t current = {};
+    if (sigaltstack(nullptr, &current) == 0 && (current.ss_flags & SS_DISABLE) == 0) return;
+    // Mapped, not allocated: untouched pages cost nothing until a crash writes to them.
+    void* memory = mmap(nullptr, kAlternateStackSize, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (memory == MAP_FAILED) return;  // The report is lost on overflow only.
+    stack_t alternate = {};
+    alternate.ss_sp = memory;
+    alternate.ss_size = kAlternateStackSize;
+    if (sigaltstack(&alternate, nullptr) != 0) {
+      munmap(memory, kAlternateStackSize);
+      return;
+    }
+    memory_ = memory;
+  }
+
+ private:
+  bool checked_ = false;
+  void* memory_ = nullptr;
+};
+
 }  // namespace
+
+void EnsureAlternateSignalStack() {
+  thread_local ThreadAlternateStack stack;
+  stack.Ensure();
+}
 
 void InstallCrashReport(const char* argv0, std::string_view program, std::string_view version) {
   absl::InitializeSymbolizer(argv0);
@@ -220,8 +264,8 @@ void InstallCrashReport(const char* argv0, std::string_view program, std::string
     g_prefix_length += n;
   }
 
-  // A stack overflow still gets its report: the handler runs on a stack of its own (for the
-  // thread that overflows only if it is this one; gRPC's threads keep the default).
+  // A stack overflow still gets its report: the handler runs on a stack of its own. This
+  // thread's is in .bss; other threads map theirs (EnsureAlternateSignalStack).
   stack_t alternate = {};
   alternate.ss_sp = g_alternate_stack;
   alternate.ss_size = sizeof(g_alternate_stack);

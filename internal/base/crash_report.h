@@ -14,4 +14,13 @@ namespace base {
 // symbolizer (scripts/strip_release.sh).
 void InstallCrashReport(const char* argv0, std::string_view program, std::string_view version);
 
+// Gives the calling thread an alternate signal stack of its own, so that a stack overflow on it
+// still gets its report: the handler cannot run on the stack that overflowed, and an alternate
+// stack is per thread (sigaltstack(2)). InstallCrashReport does this for the thread that calls
+// it; every other thread that runs our code calls this before it does (gRPC's handler threads:
+// internal/tfprotocol/rpc.h). Cheap after the first call on a thread (a thread-local check);
+// the stack is unmapped when the thread exits. A thread that already has an alternate stack
+// (e.g. one a sanitizer runtime installed) keeps it.
+void EnsureAlternateSignalStack();
+
 }  // namespace base

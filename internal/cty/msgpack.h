@@ -22,7 +22,9 @@ absl::StatusOr<Value> DecodeMsgpack(std::string_view bytes, const Type& type);
 // Encodes `value` as a value of `type` the way go-cty does: unknowns as d4 00 00 (refinements are
 // not sent), integers in the smallest form, exact doubles as float64, other numbers as decimal
 // strings, and values at Dynamic-typed positions as [type JSON as bin, value]. Fails if the value
-// does not conform to `type`.
+// does not conform to `type`. Strings that are not valid UTF-8 (text from outside the provider)
+// are sent with each invalid run replaced by U+FFFD (internal/base/utf8.h): Terraform refuses
+// the whole response otherwise.
 absl::StatusOr<std::string> EncodeMsgpack(const Value& value, const Type& type);
 
 }  // namespace cty

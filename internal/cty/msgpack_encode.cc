@@ -11,6 +11,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "internal/base/status_macros.h"
+#include "internal/base/utf8.h"
 #include "internal/cty/msgpack.h"
 #include "internal/cty/msgpack_path.h"
 
@@ -65,7 +66,15 @@ absl::Status Mismatch(const Path& path, const Type& wanted, const Value& value) 
   return path.Error(absl::StrCat("expected ", wanted_name, ", got ", actual_name));
 }
 
-absl::Status PackString(std::string_view s, const Path& path, Packer& packer) {
+// Every string Terraform receives is decoded as UTF-8: text that is not (a value built from an
+// HTTP answer) is repaired here, the one place all of them pass (internal/base/utf8.h).
+absl::Status PackString(std::string_view text, const Path& path, Packer& packer) {
+  std::string repaired;
+  std::string_view s = text;
+  if (!base::IsValidUtf8(text)) {
+    repaired = base::ToValidUtf8(text);
+    s = repaired;
+  }
   if (s.size() > std::numeric_limits<uint32_t>::max()) {
     return path.Error("string too long for msgpack");
   }

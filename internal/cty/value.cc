@@ -162,7 +162,13 @@ Value Value::Set(Type element_type, Elements elements) {
   for (Value& e : elements) e = AtType(std::move(e), element_type);
   std::sort(elements.begin(), elements.end(),
             [](const Value& a, const Value& b) { return CompareValues(a, b) < 0; });
-  elements.erase(std::unique(elements.begin(), elements.end()), elements.end());
+  // Only wholly known elements can be found equal: go-cty keeps every element holding an unknown
+  // apart, since each may turn out to be anything.
+  elements.erase(std::unique(elements.begin(), elements.end(),
+                             [](const Value& a, const Value& b) {
+                               return a.is_wholly_known() && b.is_wholly_known() && a == b;
+                             }),
+                 elements.end());
   return Value(Type::Set(std::move(element_type)), State::kKnown,
                std::make_shared<Payload>(Payload{std::move(elements)}));
 }

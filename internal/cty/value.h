@@ -93,7 +93,9 @@ class Value {
   // Collections carry their element type so that empty collections are typed. Each element must
   // be of `element_type` (or null/unknown of it); with a Dynamic element type any element goes.
   static Value List(Type element_type, Elements elements);
-  static Value Set(Type element_type, Elements elements);  // Duplicates are removed.
+  // Duplicates among wholly known elements are removed; elements holding an unknown are all kept,
+  // as go-cty keeps them (two unknowns are not the same value).
+  static Value Set(Type element_type, Elements elements);
   static Value Map(Type element_type, Attributes elements);
   // An object whose type is derived from its attributes' types.
   static Value Object(Attributes attributes);

@@ -1,6 +1,7 @@
 #include "internal/tfprotocol/convert.h"
 
 #include "internal/base/status_macros.h"
+#include "internal/base/utf8.h"
 #include "internal/cty/msgpack.h"
 
 namespace tfprotocol {
@@ -58,9 +59,9 @@ void PathToProto(const AttributePath& path, tfplugin6::AttributePath* out) {
   for (const AttributePath::Step& step : path.steps()) {
     tfplugin6::AttributePath::Step* s = out->add_steps();
     if (const auto* attr = std::get_if<AttributePath::AttributeName>(&step)) {
-      s->set_attribute_name(attr->name);
+      s->set_attribute_name(base::ToValidUtf8(attr->name));
     } else if (const auto* key = std::get_if<AttributePath::ElementKeyString>(&step)) {
-      s->set_element_key_string(key->key);
+      s->set_element_key_string(base::ToValidUtf8(key->key));
     } else {
       s->set_element_key_int(std::get<AttributePath::ElementKeyInt>(step).index);
     }
@@ -73,8 +74,10 @@ void DiagnosticsToProto(const Diagnostics& diagnostics,
     tfplugin6::Diagnostic* p = out->Add();
     p->set_severity(d.severity == Severity::kError ? tfplugin6::Diagnostic::ERROR
                                                    : tfplugin6::Diagnostic::WARNING);
-    p->set_summary(d.summary);
-    p->set_detail(d.detail);
+    // Details quote what Agora, a proxy or a file said: never trusted to be UTF-8
+    // (internal/base/utf8.h).
+    p->set_summary(base::ToValidUtf8(d.summary));
+    p->set_detail(base::ToValidUtf8(d.detail));
     if (d.attribute.has_value() && !d.attribute->empty()) {
       PathToProto(*d.attribute, p->mutable_attribute());
     }

@@ -13,6 +13,9 @@ namespace tfprotocol {
 
 void SchemaToProto(const Schema& schema, tfplugin6::Schema* out);
 
+// Text that is not valid UTF-8 (e.g. quoted from an HTTP answer) is sent with each invalid run
+// replaced by U+FFFD (internal/base/utf8.h): Terraform drops a whole response whose protobuf
+// strings are not UTF-8.
 void PathToProto(const AttributePath& path, tfplugin6::AttributePath* out);
 
 void DiagnosticsToProto(const Diagnostics& diagnostics,

@@ -61,6 +61,7 @@ grpc::Status ProviderService::GetMetadata(grpc::ServerContext*,
 grpc::Status ProviderService::GetProviderSchema(grpc::ServerContext*,
                                                 const tfplugin6::GetProviderSchema::Request*,
                                                 tfplugin6::GetProviderSchema::Response* response) {
+  base::EnsureAlternateSignalStack();
   std::optional<base::LogScope> scope;
   rpc::OpenLogScope(scope, "GetProviderSchema", {});
   base::Log(base::LogLevel::kTrace, "Received request");
@@ -108,6 +109,7 @@ grpc::Status ProviderService::ConfigureProvider(
 grpc::Status ProviderService::StopProvider(grpc::ServerContext*,
                                            const tfplugin6::StopProvider::Request*,
                                            tfplugin6::StopProvider::Response*) {
+  base::EnsureAlternateSignalStack();
   std::optional<base::LogScope> scope;
   rpc::OpenLogScope(scope, "StopProvider", {});
   base::Log(base::LogLevel::kInfo, "Stop requested by Terraform");

@@ -1,6 +1,7 @@
-// What every tfplugin6 handler of ProviderService does around the provider call: a trace line in
-// and out, a fresh Diagnostics, exceptions turned into an error diagnostic, the call's context, and
-// decoding of request values. Private to provider_service*.cc.
+// What every tfplugin6 handler of ProviderService does around the provider call: an alternate
+// signal stack for the crash report (internal/base/crash_report.h), a trace line in and out, a
+// fresh Diagnostics, exceptions turned into an error diagnostic, the call's context, and decoding
+// of request values. Private to provider_service*.cc.
 #pragma once
 
 #include <grpcpp/server_context.h>
@@ -13,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "internal/base/crash_report.h"
 #include "internal/base/log.h"
 #include "internal/tfprotocol/convert.h"
 #include "internal/tfprotocol/provider.h"
@@ -51,6 +53,8 @@ inline CallContext ContextOf(const char* rpc, grpc::ServerContext* server_contex
 // type), as terraform-plugin-go's do.
 template <typename Response, typename Body>
 grpc::Status Run(const char* rpc, Response* response, base::LogFields fields, Body&& body) {
+  // gRPC's threads run the provider's code: a stack overflow there must still be reported.
+  base::EnsureAlternateSignalStack();
   std::optional<base::LogScope> scope;
   OpenLogScope(scope, rpc, std::move(fields));
   base::Log(base::LogLevel::kTrace, "Received request");

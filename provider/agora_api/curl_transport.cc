@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
@@ -196,25 +197,36 @@ absl::StatusOr<HttpResponse> CurlTransport::Perform(const HttpRequest& request, 
     curl_easy_setopt(h, CURLOPT_USERNAME, request.username.c_str());
     curl_easy_setopt(h, CURLOPT_PASSWORD, request.password.c_str());
   }
-  long timeout_ms = static_cast<long>(absl::ToInt64Milliseconds(request.timeout));
+  // libcurl counts whole milliseconds and takes 0 for "no timeout": round up, never down.
+  if (request.timeout <= absl::ZeroDuration()) {
+    return absl::DeadlineExceededError("no time was left for the request");
+  }
+  const long timeout_ms =
+      static_cast<long>(absl::ToInt64Milliseconds(absl::Ceil(request.timeout, absl::Milliseconds(1))));
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
 
-  // TLS: verification stays on unless the user asked for `insecure`.
+  // TLS: verification stays on unless the user asked for `insecure`. The same trust applies to
+  // an https:// proxy, which libcurl verifies with options of its own (CURLOPT_PROXY_*).
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, options_.insecure ? 0L : 1L);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, options_.insecure ? 0L : 2L);
+  curl_easy_setopt(h, CURLOPT_PROXY_SSL_VERIFYPEER, options_.insecure ? 0L : 1L);
+  curl_easy_setopt(h, CURLOPT_PROXY_SSL_VERIFYHOST, options_.insecure ? 0L : 2L);
   // libcurl has no CA location of its own (cmake/DebianCurl.cmake): exactly `trust` applies.
   curl_blob ca_blob{};
   if (!trust.bundle_file.empty()) {
     curl_easy_setopt(h, CURLOPT_CAINFO, trust.bundle_file.c_str());
+    curl_easy_setopt(h, CURLOPT_PROXY_CAINFO, trust.bundle_file.c_str());
   } else if (!options_.ca_cert_pem.empty()) {
     ca_blob.data = const_cast<char*>(options_.ca_cert_pem.data());
     ca_blob.len = options_.ca_cert_pem.size();
     ca_blob.flags = CURL_BLOB_NOCOPY;
     curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &ca_blob);
+    curl_easy_setopt(h, CURLOPT_PROXY_CAINFO_BLOB, &ca_blob);
   }
   if (!trust.directories.empty()) {
     curl_easy_setopt(h, CURLOPT_CAPATH, trust.directories.c_str());
+    curl_easy_setopt(h, CURLOPT_PROXY_CAPATH, trust.directories.c_str());
   }
 
   // An empty string disables libcurl's own reading of proxy variables: the provider has already
@@ -246,7 +258,15 @@ absl::StatusOr<HttpResponse> CurlTransport::Perform(const HttpRequest& request, 
               : absl::StrCat(" (proxy ", RedactedProxy(options_.proxy_url), ", NO_PROXY \"",
                              options_.no_proxy, "\")");
     }
-    return MapError(code, error_buffer, transfer, request, proxy_note);
+    absl::Status error = MapError(code, error_buffer, transfer, request, proxy_note);
+    // The proxy's certificate, not Agora's: the caller says so (provider/agora_api/http_transport.h).
+    long proxy_verify_result = 0;
+    if (proxied && error.code() == absl::StatusCode::kFailedPrecondition &&
+        curl_easy_getinfo(h, CURLINFO_PROXY_SSL_VERIFYRESULT, &proxy_verify_result) == CURLE_OK &&
+        proxy_verify_result != 0) {
+      error.SetPayload(kProxyTlsPayload, absl::Cord(RedactedProxy(options_.proxy_url)));
+    }
+    return error;
   }
   long status = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);

@@ -38,11 +38,16 @@ struct HttpResponse {
 //   DeadlineExceeded  the attempt took longer than `timeout`
 //   Cancelled         `cancellation` was set
 //   ResourceExhausted the body exceeded `max_body_bytes`
-//   FailedPrecondition TLS verification failed (a configuration problem, not transient)
+//   FailedPrecondition TLS verification failed (a configuration problem, not transient); with
+//                     a kProxyTlsPayload payload (the proxy URL, without credentials) when it
+//                     was the proxy's certificate that failed
 //   NotFound          no CA certificates to verify the server with (provider/agora_api/ca_store.h)
 //   Internal          the request could not be sent from this machine (e.g. out of memory)
 //   Unknown           anything else: the connection refused, or dropped mid-body (transient)
-// Any HTTP status, including 4xx/5xx, is a successful transfer.
+// Any HTTP status, including 4xx/5xx, is a successful transfer. A timeout is rounded up to whole
+// milliseconds (libcurl's unit); one of zero or less fails at once with DeadlineExceeded.
+inline constexpr char kProxyTlsPayload[] = "agora.provider/proxy-tls";
+
 class HttpTransport {
  public:
   virtual ~HttpTransport() = default;

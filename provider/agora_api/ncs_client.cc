@@ -4,16 +4,37 @@
 #include <set>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "internal/base/log.h"
+#include "internal/base/utf8.h"
+#include "provider/agora_api/json_body.h"
 #include "rapidjson/document.h"
 
 namespace agora {
 namespace {
+
+// How much of an answer's text an error quotes.
+constexpr size_t kMaxBodyExcerptBytes = 120;
+constexpr size_t kMaxMessageBytes = 500;
+constexpr size_t kMaxHeaderBytes = 200;
+
+// At most `max_bytes` of untrusted text (a body, a header value) for a message: cut on a
+// character boundary, invalid UTF-8 replaced, control characters made spaces, and "..." when cut.
+std::string Excerpt(absl::string_view text, size_t max_bytes) {
+  const std::string_view prefix = base::Utf8Prefix(std::string_view(text.data(), text.size()),
+                                                   max_bytes);
+  std::string excerpt = base::ToValidUtf8(prefix);
+  for (char& c : excerpt) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  }
+  return std::string(absl::StripAsciiWhitespace(excerpt)) +
+         (prefix.size() < text.size() ? "..." : "");
+}
 
 // One HTTP attempt, as reported to users.
 struct Attempt {
@@ -24,6 +45,11 @@ struct Attempt {
   std::string request_id;
   std::string resource_id;
   std::string not_retried;  // Why a transient failure was not retried here, when that was time.
+  std::string unusable;     // Why a 200 answer could not be used.
+  // Set when this answer was not usable but another endpoint may do better: the error to return
+  // should this be the last attempt.
+  absl::StatusCode code = absl::StatusCode::kOk;
+  std::string headline;
 
   std::string Describe() const {
     std::string out = absl::StrCat(url, ": ");
@@ -32,6 +58,7 @@ struct Attempt {
     } else {
       absl::StrAppend(&out, "HTTP ", status);
       if (!message.empty()) absl::StrAppend(&out, " \"", message, "\"");
+      if (!unusable.empty()) absl::StrAppend(&out, ": ", unusable);
     }
     if (!request_id.empty()) absl::StrAppend(&out, " (X-Request-ID: ", request_id);
     if (!resource_id.empty()) {
@@ -46,18 +73,16 @@ struct Attempt {
 // Agora's error `message` from a body, or a short excerpt of a body that is not JSON.
 std::string ErrorMessage(const std::string& body) {
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (!doc.HasParseError() && doc.IsObject()) {
-    auto it = doc.FindMember("message");
-    if (it != doc.MemberEnd() && it->value.IsString()) return it->value.GetString();
-    it = doc.FindMember("reason");
-    if (it != doc.MemberEnd() && it->value.IsString()) return it->value.GetString();
+  if (ParseJsonBody(body, &doc).ok() && doc.IsObject()) {
+    for (const char* name : {"message", "reason"}) {
+      auto it = doc.FindMember(name);
+      if (it != doc.MemberEnd() && it->value.IsString()) {
+        return Excerpt(absl::string_view(it->value.GetString(), it->value.GetStringLength()),
+                       kMaxMessageBytes);
+      }
+    }
   }
-  std::string excerpt = body.substr(0, 120);
-  for (char& c : excerpt) {
-    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
-  }
-  return std::string(absl::StripAsciiWhitespace(excerpt)) + (body.size() > 120 ? "..." : "");
+  return Excerpt(body, kMaxBodyExcerptBytes);
 }
 
 std::string StatusText(int status) {
@@ -172,7 +197,8 @@ absl::StatusOr<NcsFetchResult> NcsClient::Fetch(NcsService service) {
         absl::StrCat("No endpoint is configured (", settings_.endpoints_source, " is empty)."));
   }
 
-  const absl::Time deadline = clock_.Now() + settings_.total_timeout;
+  // Monotonic: a step of the wall clock neither stretches nor cuts total_timeout (provider/agora_api/clock.h).
+  const absl::Duration deadline = clock_.Monotonic() + settings_.total_timeout;
   std::vector<Attempt> attempts;
   auto fail = [&](absl::StatusCode code, std::string headline) {
     return absl::Status(code, absl::StrCat(headline, "\n\n", AttemptLog(attempts)));
@@ -192,7 +218,7 @@ absl::StatusOr<NcsFetchResult> NcsClient::Fetch(NcsService service) {
     const std::string url = absl::StrCat(endpoint, NcsServicePath(service));
     for (int retry = 0;; ++retry) {
       if (cancellation_.cancelled()) return cancelled();
-      const absl::Duration remaining = deadline - clock_.Now();
+      const absl::Duration remaining = deadline - clock_.Monotonic();
       if (remaining <= absl::ZeroDuration()) return timed_out();
 
       HttpRequest request;
@@ -223,11 +249,18 @@ absl::StatusOr<NcsFetchResult> NcsClient::Fetch(NcsService service) {
                      {"endpoint", endpoint}});
           break;
         }
-        if (code == absl::StatusCode::kResourceExhausted) {
-          return fail(absl::StatusCode::kInvalidArgument,
-                      "Agora's answer is not a list of Notifications IPs.");
+        if (code == absl::StatusCode::kResourceExhausted) {  // An oversized body.
+          attempt.code = absl::StatusCode::kInvalidArgument;
+          attempt.headline = "Agora's answer is not a list of Notifications IPs.";
+          break;  // Another endpoint may answer properly.
         }
         if (code == absl::StatusCode::kFailedPrecondition) {
+          if (auto proxy = response.status().GetPayload(kProxyTlsPayload)) {
+            return fail(code, absl::StrCat("Could not verify the TLS certificate of the proxy ",
+                                           std::string(*proxy),
+                                           ". Trust the proxy's CA with ca_cert_pem or "
+                                           "ca_cert_file (they apply to the proxy too)."));
+          }
           return fail(code,
                       "Could not verify Agora's TLS certificate. If a TLS-inspecting proxy is in "
                       "the way, trust its CA with ca_cert_pem or ca_cert_file.");
@@ -249,8 +282,8 @@ absl::StatusOr<NcsFetchResult> NcsClient::Fetch(NcsService service) {
         // A timeout or a dropped connection is transient: retry this endpoint.
       } else {
         attempt.status = response->status;
-        attempt.request_id = response->header("x-request-id");
-        attempt.resource_id = response->header("x-resource-id");
+        attempt.request_id = Excerpt(response->header("x-request-id"), kMaxHeaderBytes);
+        attempt.resource_id = Excerpt(response->header("x-resource-id"), kMaxHeaderBytes);
         if (response->status != 200) attempt.message = ErrorMessage(response->body);
         base::Log(
             base::LogLevel::kDebug, "Agora answered",
@@ -259,9 +292,12 @@ absl::StatusOr<NcsFetchResult> NcsClient::Fetch(NcsService service) {
           case 200: {
             absl::StatusOr<NcsResponse> parsed = ParseNcsResponse(response->body);
             if (!parsed.ok()) {
-              return fail(absl::StatusCode::kInvalidArgument,
-                          absl::StrCat("Agora's answer from ", url,
-                                       " could not be used: ", parsed.status().message()));
+              // A captive portal's page, say: another endpoint may answer properly.
+              attempt.unusable = Excerpt(parsed.status().message(), 160);
+              attempt.code = absl::StatusCode::kInvalidArgument;
+              attempt.headline = absl::StrCat("Agora's answer from ", url,
+                                              " could not be used: ", parsed.status().message());
+              break;
             }
             NcsFetchResult result;
             result.response = *std::move(parsed);
@@ -290,15 +326,20 @@ absl::StatusOr<NcsFetchResult> NcsClient::Fetch(NcsService service) {
             break;  // Perhaps not deployed on this domain: the next endpoint, once.
           default:
             if (!IsTransientStatus(response->status)) {
-              return fail(absl::StatusCode::kInvalidArgument,
-                          absl::StrCat("Agora answered HTTP ", StatusText(response->status),
-                                       ", which is not retried."));
+              // A redirect or another client error: not retried here, but another endpoint (or
+              // whatever answers in its place) may do better.
+              attempt.code = absl::StatusCode::kInvalidArgument;
+              attempt.headline = absl::StrCat("Agora answered HTTP ", StatusText(response->status),
+                                              ", which is not retried.");
+              break;
             }
             retry_after = ParseRetryAfter(response->header("retry-after"), clock_.Now());
         }
-        if (response->status == 404) {
+        if (response->status == 404 || !attempt.headline.empty()) {
           base::Log(base::LogLevel::kDebug, "Not retrying: trying the next endpoint",
-                    {{"reason", "HTTP 404"}, {"attempt", attempts.size()}, {"endpoint", endpoint}});
+                    {{"reason", absl::StrCat("HTTP ", response->status)},
+                     {"attempt", attempts.size()},
+                     {"endpoint", endpoint}});
           break;
         }
       }
@@ -316,7 +357,7 @@ absl::StatusOr<NcsFetchResult> NcsClient::Fetch(NcsService service) {
         break;
       }
       const absl::Duration delay = retry_after ? *retry_after : BackoffDelay(retry, jitter_());
-      if (clock_.Now() + delay >= deadline) {
+      if (clock_.Monotonic() + delay >= deadline) {
         base::Log(base::LogLevel::kDebug, "Not retrying: the wait would pass total_timeout",
                   {{"reason", reason},
                    {"wait_ms", absl::ToInt64Milliseconds(delay)},
@@ -336,12 +377,14 @@ absl::StatusOr<NcsFetchResult> NcsClient::Fetch(NcsService service) {
                  {"retry_after", retry_after.has_value()},
                  {"attempt", attempts.size() + 1},
                  {"endpoint", endpoint}});
-      if (!clock_.SleepUntil(clock_.Now() + delay, cancellation_)) return cancelled();
+      if (!clock_.SleepFor(delay, cancellation_)) return cancelled();
     }
   }
 
-  if (clock_.Now() >= deadline) return timed_out();
+  if (clock_.Monotonic() >= deadline) return timed_out();
   const Attempt& last = attempts.back();
+  // An answer that could not be used, from the last endpoint: its own error, every attempt listed.
+  if (!last.headline.empty()) return fail(last.code, last.headline);
   if (last.status == 404 && std::all_of(attempts.begin(), attempts.end(),
                                         [](const Attempt& a) { return a.status == 404; })) {
     return fail(absl::StatusCode::kNotFound,

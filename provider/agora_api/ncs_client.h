@@ -50,10 +50,15 @@ class NcsClient {
   NcsClient(const ProviderSettings& settings, HttpTransport& transport, Clock& clock,
             const Cancellation& cancellation, std::function<double()> jitter);
 
-  // Errors: Unauthenticated/PermissionDenied (401/403), InvalidArgument (400/415 or a body that is
-  // not the documented JSON), NotFound (404 everywhere), Unavailable (every endpoint failed),
-  // DeadlineExceeded (total_timeout), Cancelled (StopProvider), FailedPrecondition (missing
-  // credentials or TLS verification). The message is ready for users.
+  // An answer that cannot be used (a 3xx, a 4xx other than 401/403/404/429, a 200 whose body is
+  // not the documented JSON, an oversized body) is not retried on its endpoint but moves to the
+  // next one, as 404 does; the read fails only when every endpoint is exhausted.
+  // Errors: Unauthenticated/PermissionDenied (401/403, at once), InvalidArgument (the last
+  // endpoint's answer could not be used), NotFound (404 everywhere), Unavailable (every endpoint
+  // failed otherwise), DeadlineExceeded (total_timeout, on the clock's monotonic time), Cancelled
+  // (StopProvider), FailedPrecondition (missing credentials or TLS verification, Agora's or the
+  // proxy's). The message is ready for users and valid UTF-8 whatever the answers held; it lists
+  // every attempt.
   absl::StatusOr<NcsFetchResult> Fetch(NcsService service);
 
  private:

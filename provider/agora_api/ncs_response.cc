@@ -4,11 +4,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "internal/base/utf8.h"
+#include "provider/agora_api/json_body.h"
 #include "rapidjson/document.h"
-#include "rapidjson/error/en.h"
 
 namespace agora {
 namespace {
+
+// The longest address text is 45 bytes (IPv6 with an embedded IPv4 address).
+constexpr size_t kMaxQuotedAddress = 64;
 
 constexpr absl::string_view kExpectedShape =
     "Expected the documented JSON, with the addresses at data.service.hosts[].primaryIP: "
@@ -51,13 +55,13 @@ const rapidjson::Value* Member(const rapidjson::Value& object, const char* name)
 
 absl::StatusOr<NcsResponse> ParseNcsResponse(absl::string_view body) {
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseStopWhenDoneFlag>(body.data(), body.size());
-  if (doc.HasParseError()) {
+  if (absl::Status parsed = ParseJsonBody(body, &doc); !parsed.ok()) {
+    // Escaped: the excerpt is ASCII whatever the body holds.
     absl::string_view start = body.substr(0, 64);
     return absl::InvalidArgumentError(absl::StrCat(
-        "The response body is not JSON (", rapidjson::GetParseError_En(doc.GetParseError()),
-        " at byte ", doc.GetErrorOffset(), "; it starts with \"", absl::CHexEscape(start),
-        body.size() > start.size() ? "...\"" : "\"", "). ", kExpectedShape, "."));
+        "The response body is not JSON (", parsed.message(), "; it starts with \"",
+        absl::CHexEscape(start), body.size() > start.size() ? "...\"" : "\"", "). ",
+        kExpectedShape, "."));
   }
   if (!doc.IsObject()) return ShapeError("top-level", "object", &doc);
   const rapidjson::Value* data = Member(doc, "data");
@@ -91,8 +95,16 @@ absl::StatusOr<NcsResponse> ParseNcsResponse(absl::string_view body) {
     absl::string_view text(ip->GetString(), ip->GetStringLength());
     absl::StatusOr<IpAddress> address = IpAddress::Parse(text);
     if (!address.ok()) {
+      // The text is valid UTF-8 (ParseJsonBody) but of any length: a long one is quoted cut, on
+      // a character boundary.
       invalid.push_back(
-          absl::StrCat("data.service.hosts[", i, "].primaryIP: ", address.status().message()));
+          text.size() <= kMaxQuotedAddress
+              ? absl::StrCat("data.service.hosts[", i, "].primaryIP: ", address.status().message())
+              : absl::StrCat("data.service.hosts[", i, "].primaryIP: \"",
+                             std::string(base::Utf8Prefix(
+                                 std::string_view(text.data(), text.size()), kMaxQuotedAddress)),
+                             "...\" (", text.size(),
+                             " bytes) is not an IP address"));
       continue;
     }
     if (auto reason = address->NonPublicReason()) {

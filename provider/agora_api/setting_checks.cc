@@ -143,6 +143,13 @@ absl::Status ValidateProxyUrl(absl::string_view text) {
   return absl::OkStatus();
 }
 
+std::string ProxyUrlFromEnvironment(absl::string_view value) {
+  if (absl::StrContains(value, "://") || absl::StripAsciiWhitespace(value).empty()) {
+    return std::string(value);
+  }
+  return absl::StrCat("http://", value);
+}
+
 absl::Status ValidateCaPem(absl::string_view pem) {
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(
       BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
@@ -193,6 +200,15 @@ absl::StatusOr<absl::Duration> ParseGoDuration(absl::string_view text) {
   }
   if (d <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" must be longer than zero."));
+  }
+  return d;
+}
+
+absl::StatusOr<absl::Duration> ParseRequestTimeout(absl::string_view text) {
+  absl::StatusOr<absl::Duration> d = ParseGoDuration(text);
+  if (d.ok() && *d < absl::Milliseconds(1)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", text, "\" is shorter than 1ms, the finest timeout libcurl can apply."));
   }
   return d;
 }

@@ -13,6 +13,9 @@ namespace agora {
 
 // Go duration syntax ("500ms", "10s", "1m30s"); must be positive.
 absl::StatusOr<absl::Duration> ParseGoDuration(absl::string_view text);
+// request_timeout: a Go duration of at least 1 ms, libcurl's unit (a shorter one would be no
+// timeout at all once truncated, or a request that can never succeed once rounded up).
+absl::StatusOr<absl::Duration> ParseRequestTimeout(absl::string_view text);
 // An Agora base URL: https://host[:port][/path], or http:// for loopback hosts only. Returns it
 // without a trailing slash.
 absl::StatusOr<std::string> NormaliseEndpoint(absl::string_view url);
@@ -23,6 +26,10 @@ absl::Status ValidateRegion(absl::string_view region);
 std::string RegionList();  // "us-west-1, us-east-1, ..."
 // An http(s):// or socks5(h):// proxy URL.
 absl::Status ValidateProxyUrl(absl::string_view url);
+// A proxy URL as HTTPS_PROXY/https_proxy give it: without a scheme ("proxy.corp:3128") it means
+// http://, as Go's net/http (Terraform itself) and curl read it. Other values are returned as
+// they are.
+std::string ProxyUrlFromEnvironment(absl::string_view value);
 // At least one PEM certificate.
 absl::Status ValidateCaPem(absl::string_view pem);
 // A readable file holding at least one PEM certificate.

@@ -37,6 +37,9 @@ absl::Status NonEmpty(absl::string_view value) {
 }
 
 absl::Status ValidDuration(absl::string_view value) { return ParseGoDuration(value).status(); }
+absl::Status ValidRequestTimeout(absl::string_view value) {
+  return ParseRequestTimeout(value).status();
+}
 
 // The attribute's string value, else the first set environment variable, else nullopt.
 std::optional<Sourced> StringWithFallback(const cty::Value& config, const char* name,
@@ -85,7 +88,7 @@ tfprotocol::Schema ProviderSchema() {
       tfprotocol::Attribute::Optional(
           "request_timeout", cty::Type::String(),
           "Time limit of one attempt (connect, TLS and the whole body), as a Go duration "
-          "longer than zero. Default `\"10s\"`."),
+          "of at least 1ms. Default `\"10s\"`."),
       tfprotocol::Attribute::Optional(
           "total_timeout", cty::Type::String(),
           "Time limit of a whole read over every retry and endpoint, as a Go duration no "
@@ -96,8 +99,9 @@ tfprotocol::Schema ProviderSchema() {
           "with Agora's 1 s, 3 s, 6 s backoff. 0 to 10, default `3`."),
       tfprotocol::Attribute::Optional(
           "proxy_url", cty::Type::String(),
-          "HTTP(S) or SOCKS5 proxy. Falls back to `HTTPS_PROXY`/`https_proxy`; "
-          "`NO_PROXY`/`no_proxy` lists hosts that bypass it."),
+          "HTTP(S) or SOCKS5 proxy. Falls back to `HTTPS_PROXY`/`https_proxy` (a value without a "
+          "scheme, `host:port`, means `http://`); `NO_PROXY`/`no_proxy` lists hosts that bypass "
+          "it. `ca_cert_pem`, `ca_cert_file` and `insecure` apply to an `https://` proxy too."),
       tfprotocol::Attribute::Optional(
           "ca_cert_pem", cty::Type::String(),
           "PEM certificates to trust instead of the system store (e.g. a TLS-inspecting "
@@ -120,7 +124,7 @@ Diagnostics ValidateProviderConfig(const cty::Value& config) {
   CheckString(config, "customer_id", "Invalid customer_id", ValidCustomerId, d);
   CheckString(config, "customer_secret", "Invalid customer_secret", NonEmpty, d);
   CheckString(config, "region", "Invalid region", ValidateRegion, d);
-  CheckString(config, "request_timeout", "Invalid request_timeout", ValidDuration, d);
+  CheckString(config, "request_timeout", "Invalid request_timeout", ValidRequestTimeout, d);
   CheckString(config, "total_timeout", "Invalid total_timeout", ValidDuration, d);
   CheckString(config, "proxy_url", "Invalid proxy_url", ValidateProxyUrl, d);
   CheckString(config, "ca_cert_pem", "Invalid ca_cert_pem", ValidateCaPem, d);
@@ -230,7 +234,7 @@ Diagnostics ResolveProviderSettings(const cty::Value& config, const base::Env& e
   }
 
   if (cty::Value v = config.GetAttr("request_timeout"); !v.is_null() && v.is_known()) {
-    s.request_timeout = *ParseGoDuration(v.as_string());
+    s.request_timeout = *ParseRequestTimeout(v.as_string());
   }
   if (cty::Value v = config.GetAttr("total_timeout"); !v.is_null() && v.is_known()) {
     s.total_timeout = *ParseGoDuration(v.as_string());
@@ -244,6 +248,7 @@ Diagnostics ResolveProviderSettings(const cty::Value& config, const base::Env& e
 
   if (std::optional<Sourced> proxy =
           StringWithFallback(config, "proxy_url", env, {"HTTPS_PROXY", "https_proxy"})) {
+    if (proxy->source != "proxy_url") proxy->value = ProxyUrlFromEnvironment(proxy->value);
     absl::Status status = ValidateProxyUrl(proxy->value);
     if (!status.ok()) {
       d.AddStatusError(absl::StrCat("Invalid ", proxy->source), status);

@@ -30,6 +30,8 @@ Response specification keys (all optional; unknown keys are rejected so typos fa
                 2xx, false for an explicit non-2xx status (a scripted error is sent as is).
 ``json``        Body: this JSON value, serialised.
 ``raw``         Body: this text, verbatim (for malformed bodies). Wins over ``json``.
+``raw_base64``  Body: these bytes, base64-encoded (for bodies that are not UTF-8, e.g. a cut
+                multi-byte character). Wins over ``raw``.
 ``message``     For error statuses without ``json``/``raw``: the ``message`` of the JSON error body.
 ``ips``         For a 200 without ``json``/``raw``: answer with these addresses instead of the list.
 ``hosts``       For a 200 without ``json``/``raw``: the exact ``hosts`` array (e.g. ``[]``, or a
@@ -37,6 +39,7 @@ Response specification keys (all optional; unknown keys are rejected so typos fa
 ``pad_to``      Pad the JSON body with an unknown ``padding`` field to at least this many bytes.
 ``content_type`` Content-Type header (default ``application/json; charset=utf-8``).
 ``headers``     Extra response headers, e.g. ``{"Retry-After": "1"}``; may override the defaults.
+                Values are sent as Latin-1, so ``"\u00e9"`` is the one byte E9 (not UTF-8).
 ``delay``       Seconds to wait before sending the status line.
 ``trickle``     ``{"chunk": bytes, "interval": seconds}``: send the body slowly.
 ``truncate_at`` Send only this many body bytes (Content-Length still announces all), then close.
@@ -128,7 +131,7 @@ DEFAULT_IPS: Tuple[str, ...] = (
 )
 
 _RESPONSE_KEYS = frozenset({
-    "status", "check_auth", "json", "raw", "message", "ips", "hosts", "pad_to", "content_type",
+    "status", "check_auth", "json", "raw", "raw_base64", "message", "ips", "hosts", "pad_to", "content_type",
     "headers", "delay", "trickle", "truncate_at", "hang", "drop",
 })
 _RULE_KEYS = _RESPONSE_KEYS | {"path", "times"}
@@ -184,6 +187,11 @@ def _validate_spec(spec: Dict[str, Any], allowed: frozenset) -> None:
         raise ValueError("hosts must be a list")
     if "raw" in spec and not isinstance(spec["raw"], str):
         raise ValueError("raw must be a string")
+    if "raw_base64" in spec:
+        try:
+            base64.b64decode(spec["raw_base64"], validate=True)
+        except (TypeError, ValueError) as err:
+            raise ValueError(f"raw_base64 must be base64: {err}") from None
     times = spec.get("times")
     if times is not None and (not isinstance(times, int) or times < 1):
         raise ValueError(f"times must be a positive integer, got {times!r}")
@@ -788,7 +796,9 @@ class FakeAgora(LoopbackServer):
             extra_headers.append(("WWW-Authenticate", 'Basic realm="Agora RESTful API"'))
             spec = {k: v for k, v in spec.items() if k in ("headers", "content_type")}
 
-        if "raw" in spec:
+        if "raw_base64" in spec:
+            body = base64.b64decode(spec["raw_base64"])
+        elif "raw" in spec:
             body = spec["raw"].encode("utf-8")
         else:
             if "json" in spec:

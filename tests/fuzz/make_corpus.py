@@ -172,6 +172,32 @@ def ncs_response():
     }
 
 
+def boundary():
+    # tests/fuzz/boundary_fuzz.cc: shape byte (bit 0: two endpoints, bit 1: max_retries 1, bit 2:
+    # an oversized body), the status as 2 bytes (100 + n % 500), header lines, an empty line, the
+    # body.
+    def answer(status, body=b"", headers=(), shape=0):
+        n = status - 100
+        head = b"".join(h + b"\n" for h in headers)
+        return bytes([shape, n >> 8, n & 0xFF]) + head + b"\n" + body
+    good = b'{"data":{"service":{"hosts":[{"primaryIP":"203.0.113.1"},{"primaryIP":"2001:db8::1"}]}}}'
+    return {
+        "ok": answer(200, good, [b"X-Request-ID: rid-1", b"X-Resource-ID: res-1"]),
+        "cut-character-503": answer(503, b"<html>x" + "\u00e9".encode() * 70,
+                                    [b"Content-Type: text/html", b"X-Request-ID: rid-2"]),
+        "lone-surrogate-503": answer(503, b'{"message":"bad \\udc00 thing"}'),
+        "latin1-header-503": answer(503, b"", [b"X-Request-ID: rid-\xe9-17"]),
+        "deep-200": answer(200, b"[" * 200_000),
+        "deep-500": answer(500, b"[" * 200_000, shape=1),
+        "captive-portal-200": answer(200, b"<html>Sign in</html>", shape=1),
+        "redirect-302": answer(302, b"", [b"Location: https://portal.example/"], shape=1),
+        "unauthorized-401": answer(401, b'{"message":"Invalid authentication credentials"}'),
+        "retry-after-429": answer(429, b"", [b"Retry-After: 2"], shape=2),
+        "oversized": answer(200, b"", shape=4 | 1),
+        "primary-ip-latin1": answer(200, b'{"data":{"service":{"hosts":[{"primaryIP":"203.0.113.\xe9"}]}}}'),
+    }
+
+
 def ip_text():
     return {
         "v4": b"203.0.113.1",
@@ -260,6 +286,7 @@ def main():
         "ip_text": ip_text(),
         "settings_text": settings_text(),
         "client_cert_pem": client_cert_pem(),
+        "boundary": boundary(),
     }
     for target, seeds in targets.items():
         directory = os.path.join(CORPUS, target)

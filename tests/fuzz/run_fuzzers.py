@@ -16,6 +16,10 @@ import subprocess
 import sys
 
 SOURCE_CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
+# Longest input per target, where the default is too short: boundary must reach nesting deep
+# enough to have overflowed a recursive parser (200 KB of "[" did).
+DEFAULT_MAX_LEN = 65536
+MAX_LEN = {"boundary": 262144}
 
 
 def run(build, target, seconds):
@@ -30,7 +34,8 @@ def run(build, target, seconds):
         shutil.copyfile(os.path.join(seeds, name), os.path.join(work, name))
     log_path = os.path.join(logs, f"{target}.log")
     command = [binary, f"-max_total_time={seconds}", "-print_final_stats=1", "-timeout=10",
-               "-rss_limit_mb=2048", "-max_len=65536", f"-artifact_prefix={artifacts}/", work]
+               "-rss_limit_mb=2048", f"-max_len={MAX_LEN.get(target, DEFAULT_MAX_LEN)}",
+               f"-artifact_prefix={artifacts}/", work]
     print(f"fuzz: {target} for {seconds} s (log {log_path})", flush=True)
     with open(log_path, "w") as log:
         code = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT).returncode

@@ -72,6 +72,22 @@ TEST(ValueTest, SetsCollapseDuplicatesAndIgnoreOrder) {
   EXPECT_NE(a, Value::Set(Type::String(), {Value::String("a")}));
 }
 
+// As go-cty: an unknown element may turn out to be anything, so two of them are two elements, and
+// an element holding an unknown never merges with a known one.
+TEST(ValueTest, SetsKeepDistinctUnknownElementsApart) {
+  Value unknowns = Value::Set(Type::String(), {Value::Unknown(Type::String()),
+                                               Value::Unknown(Type::String()),
+                                               Value::String("a"), Value::String("a")});
+  EXPECT_EQ(unknowns.elements().size(), 3u);
+  Value partly = Value::Set(
+      ServerType(),
+      {Value::Object({{"name", Value::String("a")}, {"port", Value::Unknown(Type::Number())}}),
+       Value::Object({{"name", Value::String("a")}, {"port", Value::Unknown(Type::Number())}}),
+       Value::Object({{"name", Value::String("a")}, {"port", Value::Int(1)}}),
+       Value::Object({{"name", Value::String("a")}, {"port", Value::Int(1)}})});
+  EXPECT_EQ(partly.elements().size(), 3u);
+}
+
 TEST(ValueTest, SetsOrderElementsNaturally) {
   Value numbers = Value::Set(Type::Number(), {Value::Int(10), Value::Num(Number::Double(2.5)),
                                               Value::Int(-1), Value::Int(10)});

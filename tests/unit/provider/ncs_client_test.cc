@@ -5,6 +5,8 @@
 
 #include <deque>
 
+#include "internal/base/utf8.h"
+
 namespace agora {
 namespace {
 
@@ -13,21 +15,31 @@ using ::testing::Not;
 
 constexpr char kBody[] = R"({"data":{"service":{"hosts":[{"primaryIP":"203.0.113.1"}]}}})";
 
-// A clock that only moves when the client sleeps or a transfer "takes time".
+// A clock that only moves when the client sleeps or a transfer "takes time": both its readings
+// advance together, unless a test steps the wall clock alone (as NTP would).
 class FakeClock final : public Clock {
  public:
-  absl::Time Now() override { return now_; }
-  bool SleepUntil(absl::Time deadline, const Cancellation& cancellation) override {
+  absl::Time Now() override { return wall_; }
+  absl::Duration Monotonic() override { return monotonic_; }
+  bool SleepFor(absl::Duration duration, const Cancellation& cancellation) override {
     if (cancellation.cancelled()) return false;
-    sleeps.push_back(deadline - now_);
-    now_ = std::max(now_, deadline);
+    sleeps.push_back(duration);
+    Advance(std::max(duration, absl::ZeroDuration()));
+    if (on_sleep) on_sleep();
     return true;
   }
-  void Advance(absl::Duration d) { now_ += d; }
+  void Advance(absl::Duration d) {
+    wall_ += d;
+    monotonic_ += d;
+  }
+  void StepWallClock(absl::Duration d) { wall_ += d; }
+  absl::Duration elapsed() const { return monotonic_; }
   std::vector<absl::Duration> sleeps;
+  std::function<void()> on_sleep;
 
  private:
-  absl::Time now_ = absl::FromUnixSeconds(1'800'000'000);
+  absl::Time wall_ = absl::FromUnixSeconds(1'800'000'000);
+  absl::Duration monotonic_ = absl::Hours(5);  // Arbitrary: only differences count.
 };
 
 struct Scripted {
@@ -227,6 +239,7 @@ TEST_F(NcsClientTest, UnauthorizedFailsAtOnceNamingTheCustomerIdNotTheSecret) {
 }
 
 TEST_F(NcsClientTest, ClientErrorsAreNotRetried) {
+  settings_.endpoints = {"https://a.example"};
   for (int status : {400, 403, 415}) {
     transport_.requests.clear();
     transport_.script.push_back({Response(status, R"({"message":"nope"})")});
@@ -234,7 +247,99 @@ TEST_F(NcsClientTest, ClientErrorsAreNotRetried) {
     ASSERT_FALSE(r.ok()) << status;
     EXPECT_EQ(transport_.requests.size(), 1u) << status;
     EXPECT_THAT(std::string(r.status().message()), HasSubstr("nope"));
+    EXPECT_TRUE(clock_.sleeps.empty());
   }
+}
+
+// A captive portal's page, an oversized body, a redirect or a client error from one endpoint:
+// the next one is tried before the read fails.
+TEST_F(NcsClientTest, AnUnusableAnswerFailsOverToTheNextEndpoint) {
+  const Scripted unusable[] = {
+      {Response(200, "<html>Sign in to the Wi-Fi</html>")},
+      {absl::ResourceExhaustedError("the response body is larger than 4096 KiB")},
+      {Response(302, "", {{"location", "https://portal.example/"}})},
+      {Response(400, R"({"message":"nope"})")},
+      {Response(415, "")},
+  };
+  for (const Scripted& first : unusable) {
+    transport_.requests.clear();
+    transport_.script = {first, {Response(200, kBody)}};
+    auto r = Fetch();
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->url, "https://b.example/v2/ncs/ip");
+    EXPECT_EQ(r->attempts, 2);
+    EXPECT_TRUE(clock_.sleeps.empty());
+  }
+}
+
+TEST_F(NcsClientTest, WhenEveryEndpointAnswersUnusablyTheErrorListsEach) {
+  transport_.script.push_back({Response(200, "<html>portal</html>", {{"x-request-id", "r1"}})});
+  transport_.script.push_back({Response(302, "", {{"x-request-id", "r2"}})});
+  auto r = Fetch();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  const std::string message(r.status().message());
+  EXPECT_THAT(message, HasSubstr("Agora answered HTTP 302, which is not retried."));
+  EXPECT_THAT(message, HasSubstr("2 attempts on 2 endpoints"));
+  EXPECT_THAT(message, HasSubstr("https://a.example/v2/ncs/ip: HTTP 200: The response body is "
+                                 "not JSON"));
+  EXPECT_THAT(message, HasSubstr("(X-Request-ID: r1)"));
+  EXPECT_THAT(message, HasSubstr("https://b.example/v2/ncs/ip: HTTP 302 (X-Request-ID: r2)"));
+}
+
+TEST_F(NcsClientTest, CredentialsErrorsStillFailAtOnce) {
+  for (int status : {401, 403}) {
+    transport_.requests.clear();
+    transport_.script = {{Response(status, "")}, {Response(200, kBody)}};
+    auto r = Fetch();
+    ASSERT_FALSE(r.ok()) << status;
+    EXPECT_EQ(transport_.requests.size(), 1u) << status;
+  }
+}
+
+// What answers in Agora's place may send any bytes: the error quotes them as valid UTF-8, cut on
+// a character boundary, so that Terraform can show it (internal/base/utf8.h).
+TEST_F(NcsClientTest, ErrorsQuoteForeignTextAsValidUtf8) {
+  settings_.endpoints = {"https://a.example"};
+  settings_.max_retries = 0;
+  std::string cut = "<html>x";
+  for (int i = 0; i < 70; ++i) cut += "\xC3\xA9";
+  const std::string bodies[] = {cut, R"({"message":"bad \udc00 thing"})",
+                                "{\"message\":\"caf\xE9\"}", std::string(200'000, '[')};
+  for (const std::string& body : bodies) {
+    transport_.script = {{Response(503, body, {{"x-request-id", "rid-\xE9-1\r"}})}};
+    auto r = Fetch();
+    ASSERT_FALSE(r.ok());
+    const std::string message(r.status().message());
+    EXPECT_TRUE(base::IsValidUtf8(message)) << message;
+    EXPECT_THAT(message, HasSubstr("HTTP 503"));
+    EXPECT_THAT(message, HasSubstr("X-Request-ID: rid-\xEF\xBF\xBD-1)"));
+  }
+  transport_.script = {{Response(503, cut)}};
+  std::string expected = "HTTP 503 \"<html>x";
+  for (int i = 0; i < 56; ++i) expected += "\xC3\xA9";  // 119 bytes: the 57th é would pass 120.
+  EXPECT_THAT(std::string(Fetch().status().message()), HasSubstr(expected + "...\""));
+}
+
+// total_timeout runs on the monotonic clock: a step of the wall clock (NTP, an operator) neither
+// stretches the read past it nor ends it early.
+TEST_F(NcsClientTest, WallClockStepsNeitherStretchNorCutTotalTimeout) {
+  settings_.endpoints = {"https://a.example"};
+  settings_.max_retries = 10;
+  settings_.total_timeout = absl::Seconds(20);
+  clock_.on_sleep = [this] { clock_.StepWallClock(-absl::Hours(1)); };
+  for (int i = 0; i < 11; ++i) transport_.script.push_back({Response(500, "")});
+  auto r = Fetch();
+  ASSERT_FALSE(r.ok());
+  EXPECT_LE(clock_.elapsed() - absl::Hours(5), absl::Seconds(20));
+  EXPECT_LT(transport_.requests.size(), 11u);
+
+  transport_.requests.clear();
+  transport_.script = {{Response(500, "")}, {Response(200, kBody)}};
+  clock_.on_sleep = [this] { clock_.StepWallClock(absl::Hours(1)); };
+  auto later = Fetch();
+  ASSERT_TRUE(later.ok()) << later.status();
+  EXPECT_EQ(later->attempts, 2);
 }
 
 TEST_F(NcsClientTest, ALocalTransportFaultFailsAtOnceAndSaysSo) {
@@ -261,7 +366,7 @@ TEST_F(NcsClientTest, AttemptTimeoutIsRetriedAndTotalTimeoutBoundsEverything) {
   EXPECT_EQ(r.status().code(), absl::StatusCode::kDeadlineExceeded);
   EXPECT_THAT(std::string(r.status().message()), HasSubstr("total_timeout"));
   // 10 s + 1.1 s backoff + 10 s + (3.3 s backoff would leave 0.6 s) ... never past 25 s.
-  EXPECT_LE(clock_.Now() - absl::FromUnixSeconds(1'800'000'000), absl::Seconds(25));
+  EXPECT_LE(clock_.elapsed() - absl::Hours(5), absl::Seconds(25));
   for (const HttpRequest& req : transport_.requests) EXPECT_LE(req.timeout, absl::Seconds(10));
 }
 
@@ -286,6 +391,7 @@ TEST_F(NcsClientTest, MissingCredentialsNameTheSettingAndVariable) {
 }
 
 TEST_F(NcsClientTest, MalformedBodyIsAnErrorNeverAnEmptyList) {
+  settings_.endpoints = {"https://a.example"};
   transport_.script.push_back({Response(200, "<html>hi</html>")});
   auto r = Fetch();
   ASSERT_FALSE(r.ok());

@@ -3,10 +3,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "internal/base/utf8.h"
+
 namespace agora {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::vector<std::string> Texts(const NcsResponse& r) {
   std::vector<std::string> out;
@@ -61,12 +64,55 @@ TEST(NcsResponseTest, RejectsBodiesThatAreNotTheDocumentedJson) {
   }
 }
 
+// Bodies from whatever answers in Agora's place: never a crash, always a message that is UTF-8.
+TEST(NcsResponseTest, HostileBodiesAreErrorsWithValidUtf8Messages) {
+  struct Case {
+    std::string body;
+    const char* expect;
+  } cases[] = {
+      {std::string(200'000, '['), "nested more than 64 levels deep"},
+      {std::string(200'000, '{'), "not JSON"},
+      {"{\"data\":" + std::string(100, '[') + std::string(100, ']') + "}",
+       "nested more than 64 levels deep"},
+      {"{\"data\":{\"service\":{\"hosts\":[{\"primaryIP\":\"203.0.113.\xE9\"}]}}}",
+       "not valid UTF-8"},
+      {R"({"data":{"service":{"hosts":[{"primaryIP":"203.0.113.1\udc00"}]}}})",
+       "escaped lone surrogate"},
+      {"<html>x\xC3\xA9\xC3", "not JSON"},
+  };
+  for (const Case& c : cases) {
+    auto r = ParseNcsResponse(c.body);
+    ASSERT_FALSE(r.ok()) << c.body.substr(0, 80);
+    EXPECT_THAT(r.status().message(), HasSubstr(c.expect)) << c.body.substr(0, 80);
+    EXPECT_TRUE(base::IsValidUtf8(std::string(r.status().message()))) << r.status();
+  }
+}
+
+TEST(NcsResponseTest, ALongPrimaryIpIsQuotedCutOnACharacterBoundary) {
+  std::string text = "203.0.113.1";
+  for (int i = 0; i < 100; ++i) text += "\xC3\xA9";
+  auto r = ParseNcsResponse(R"({"data":{"service":{"hosts":[{"primaryIP":")" + text +
+                            R"("}]}}})");
+  ASSERT_FALSE(r.ok());
+  const std::string message(r.status().message());
+  EXPECT_TRUE(base::IsValidUtf8(message));
+  EXPECT_THAT(message, HasSubstr("(211 bytes) is not an IP address"));
+  EXPECT_THAT(message, Not(HasSubstr(text)));
+}
+
 TEST(NcsResponseTest, RefusesNonPublicAddressesNamingThem) {
   auto r = ParseNcsResponse(
       R"({"data":{"service":{"hosts":[{"primaryIP":"203.0.113.1"},{"primaryIP":"10.0.0.1"},{"primaryIP":"fe80::1"}]}}})");
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(r.status().message(), HasSubstr("10.0.0.1 is private (RFC 1918, 10.0.0.0/8)"));
   EXPECT_THAT(r.status().message(), HasSubstr("fe80::1 is link-local"));
+}
+
+TEST(NcsResponseTest, AParseErrorReadsWithoutAStrayPeriod) {
+  auto r = ParseNcsResponse("x");
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(), HasSubstr("Invalid value at byte 0"));
+  EXPECT_THAT(r.status().message(), Not(HasSubstr("Invalid value.")));
 }
 
 }  // namespace

@@ -34,6 +34,39 @@ TEST(ParseGoDurationTest, AcceptsGoSyntaxOnly) {
   }
 }
 
+// libcurl counts whole milliseconds: "999us" would have been 0, which libcurl takes for "never".
+TEST(ParseRequestTimeoutTest, RefusesLessThanOneMillisecond) {
+  EXPECT_EQ(*ParseRequestTimeout("1ms"), absl::Milliseconds(1));
+  EXPECT_EQ(*ParseRequestTimeout("1500us"), absl::Microseconds(1500));
+  for (const char* bad : {"999us", "1ns", "0.5ms"}) {
+    absl::StatusOr<absl::Duration> d = ParseRequestTimeout(bad);
+    ASSERT_FALSE(d.ok()) << bad;
+    EXPECT_THAT(std::string(d.status().message()), HasSubstr("shorter than 1ms")) << bad;
+  }
+  auto diagnostics = ValidateProviderConfig(Config({{"request_timeout", cty::Value::String("999us")},
+                                                    {"total_timeout", cty::Value::String("2s")}}));
+  ASSERT_EQ(diagnostics.items().size(), 1u);
+  EXPECT_EQ(diagnostics.items()[0].attribute->ToString(), "request_timeout");
+}
+
+// As Go's net/http (Terraform itself) and curl read it.
+TEST(ResolveProviderSettingsTest, AnHttpsProxyVariableWithoutASchemeMeansHttp) {
+  for (const char* variable : {"HTTPS_PROXY", "https_proxy"}) {
+    base::MapEnv env(std::map<std::string, std::string, std::less<>>{
+        {variable, "proxy.corp.example:3128"}});
+    ProviderSettings s;
+    auto d = ResolveProviderSettings(Config(), env, &s);
+    ASSERT_FALSE(d.has_errors()) << variable;
+    EXPECT_EQ(s.proxy_url, "http://proxy.corp.example:3128") << variable;
+  }
+  EXPECT_EQ(ProxyUrlFromEnvironment("127.0.0.1:3128"), "http://127.0.0.1:3128");
+  EXPECT_EQ(ProxyUrlFromEnvironment("https://proxy:443"), "https://proxy:443");
+  // proxy_url itself is written by hand and stays strict.
+  EXPECT_FALSE(ValidateProviderConfig(Config({{"proxy_url", cty::Value::String("proxy:3128")}}))
+                   .items()
+                   .empty());
+}
+
 TEST(NormaliseEndpointTest, HttpsEverywhereHttpOnLoopback) {
   EXPECT_EQ(*NormaliseEndpoint("https://api.agora.io/"), "https://api.agora.io");
   EXPECT_EQ(*NormaliseEndpoint("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
@@ -68,7 +101,7 @@ TEST(NormaliseEndpointTest, ChecksHostPortAndPathStrictly) {
 TEST(NormaliseEndpointTest, InternationalisedHostNamesMustBeInTheirAsciiForm) {
   // libcurl is built without IDN (cmake/DebianCurl.cmake): the xn-- form is what works.
   EXPECT_EQ(*NormaliseEndpoint("https://xn--bcher-kva.example"), "https://xn--bcher-kva.example");
-  absl::StatusOr<std::string> endpoint = NormaliseEndpoint("https://b\xc3\xbccher.example");
+  absl::StatusOr<std::string> endpoint = NormaliseEndpoint("https://b\xc3\xbc" "cher.example");
   ASSERT_FALSE(endpoint.ok());
   EXPECT_THAT(std::string(endpoint.status().message()), HasSubstr("ASCII form (xn--...)"));
   absl::Status proxy = ValidateProxyUrl("http://pr\xc3\xb6xy.example:3128");
