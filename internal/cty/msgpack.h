@@ -25,6 +25,12 @@ absl::StatusOr<Value> DecodeMsgpack(std::string_view bytes, const Type& type);
 // does not conform to `type`. Strings that are not valid UTF-8 (text from outside the provider)
 // are sent with each invalid run replaced by U+FFFD (internal/base/utf8.h): Terraform refuses
 // the whole response otherwise.
-absl::StatusOr<std::string> EncodeMsgpack(const Value& value, const Type& type);
+//
+// NumberForm::kDecimalText sends every finite number as its exact decimal text instead, which
+// go-cty also reads (with cty.ParseNumberVal, as it reads numbers from JSON state): see
+// internal/tfprotocol/convert.cc for why Terraform's side needs that.
+enum class NumberForm { kGoCty, kDecimalText };
+absl::StatusOr<std::string> EncodeMsgpack(const Value& value, const Type& type,
+                                          NumberForm numbers = NumberForm::kGoCty);
 
 }  // namespace cty

@@ -1,5 +1,6 @@
 // EncodeMsgpack: cty values -> msgpack bytes in the form go-cty writes.
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <msgpack.hpp>
@@ -83,7 +84,10 @@ absl::Status PackString(std::string_view text, const Path& path, Packer& packer)
   return absl::OkStatus();
 }
 
-absl::Status PackNumber(const Number& n, const Path& path, Packer& packer) {
+absl::Status PackNumber(const Number& n, NumberForm form, const Path& path, Packer& packer) {
+  if (form == NumberForm::kDecimalText && !(n.is_double() && std::isinf(n.double_value()))) {
+    return PackString(n.ToString(), path, packer);  // No decimal text names an infinity.
+  }
   if (n.is_int()) {
     packer.pack_int64(n.int_value());  // msgpack-cxx picks the smallest encoding.
   } else if (n.is_uint()) {
@@ -97,9 +101,11 @@ absl::Status PackNumber(const Number& n, const Path& path, Packer& packer) {
   return absl::OkStatus();
 }
 
-absl::Status Encode(const Value& value, const Type& type, const Path& path, Packer& packer);
+absl::Status Encode(const Value& value, const Type& type, NumberForm form, const Path& path,
+                    Packer& packer);
 
-absl::Status EncodeObject(const Value& value, const Type& type, const Path& path, Packer& packer) {
+absl::Status EncodeObject(const Value& value, const Type& type, NumberForm form, const Path& path,
+                          Packer& packer) {
   const Value::Attributes& attributes = value.attributes();
   for (const auto& [name, unused] : attributes) {
     if (type.attributes().count(name) == 0) {
@@ -115,12 +121,13 @@ absl::Status EncodeObject(const Value& value, const Type& type, const Path& path
   for (const auto& [name, attribute_type] : type.attributes()) {
     RETURN_IF_ERROR(PackString(name, path, packer));
     RETURN_IF_ERROR(
-        Encode(attributes.find(name)->second, attribute_type, path.Attribute(name), packer));
+        Encode(attributes.find(name)->second, attribute_type, form, path.Attribute(name), packer));
   }
   return absl::OkStatus();
 }
 
-absl::Status Encode(const Value& value, const Type& type, const Path& path, Packer& packer) {
+absl::Status Encode(const Value& value, const Type& type, NumberForm form, const Path& path,
+                    Packer& packer) {
   if (value.is_null()) {
     if (!Conforms(value.type(), type)) return Mismatch(path, type, value);
     packer.pack_nil();
@@ -138,10 +145,10 @@ absl::Status Encode(const Value& value, const Type& type, const Path& path, Pack
     packer.pack_array(2);
     packer.pack_bin(static_cast<uint32_t>(json.size()));
     packer.pack_bin_body(json.data(), static_cast<uint32_t>(json.size()));
-    return Encode(value, value.type(), path, packer);
+    return Encode(value, value.type(), form, path, packer);
   }
   if (type.kind() == Kind::kObject && value.type().kind() == Kind::kObject) {
-    return EncodeObject(value, type, path, packer);  // Names what is missing or extra.
+    return EncodeObject(value, type, form, path, packer);  // Names what is missing or extra.
   }
   // Elements are checked one by one below; comparing the types up front also catches empty
   // collections of the wrong element type.
@@ -150,7 +157,7 @@ absl::Status Encode(const Value& value, const Type& type, const Path& path, Pack
     case Kind::kString:
       return PackString(value.as_string(), path, packer);
     case Kind::kNumber:
-      return PackNumber(value.as_number(), path, packer);
+      return PackNumber(value.as_number(), form, path, packer);
     case Kind::kBool:
       value.as_bool() ? packer.pack_true() : packer.pack_false();
       return absl::OkStatus();
@@ -162,7 +169,7 @@ absl::Status Encode(const Value& value, const Type& type, const Path& path, Pack
       for (size_t i = 0; i < elements.size(); ++i) {
         const Type& element_type =
             type.kind() == Kind::kTuple ? type.tuple_elements()[i] : type.element();
-        RETURN_IF_ERROR(Encode(elements[i], element_type, path.Index(i), packer));
+        RETURN_IF_ERROR(Encode(elements[i], element_type, form, path.Index(i), packer));
       }
       return absl::OkStatus();
     }
@@ -170,7 +177,7 @@ absl::Status Encode(const Value& value, const Type& type, const Path& path, Pack
       packer.pack_map(static_cast<uint32_t>(value.attributes().size()));
       for (const auto& [key, element] : value.attributes()) {
         RETURN_IF_ERROR(PackString(key, path, packer));
-        RETURN_IF_ERROR(Encode(element, type.element(), path.Key(key), packer));
+        RETURN_IF_ERROR(Encode(element, type.element(), form, path.Key(key), packer));
       }
       return absl::OkStatus();
     case Kind::kObject:  // Handled above.
@@ -182,10 +189,10 @@ absl::Status Encode(const Value& value, const Type& type, const Path& path, Pack
 
 }  // namespace
 
-absl::StatusOr<std::string> EncodeMsgpack(const Value& value, const Type& type) {
+absl::StatusOr<std::string> EncodeMsgpack(const Value& value, const Type& type, NumberForm numbers) {
   msgpack::sbuffer buffer;
   Packer packer(buffer);
-  RETURN_IF_ERROR(Encode(value, type, Path(), packer));
+  RETURN_IF_ERROR(Encode(value, type, numbers, Path(), packer));
   return std::string(buffer.data(), buffer.size());
 }
 

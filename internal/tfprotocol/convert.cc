@@ -95,9 +95,21 @@ absl::StatusOr<cty::Value> DecodeDynamicValue(const tfplugin6::DynamicValue& in,
   return cty::DecodeMsgpack(in.msgpack(), type);
 }
 
+// Every number goes to Terraform as decimal text. go-cty reads it with cty.ParseNumberVal, exactly
+// as Terraform reads numbers from the JSON state file; a msgpack integer would become
+// cty.NumberIntVal instead: the same number, built differently. Terraform 1.11 to 1.14 decide
+// whether a refresh-only plan can be applied (`plan -refresh-only -detailed-exitcode`) with
+// State.ManagedResourcesEqual and RootOutputValuesEqual, which run reflect.DeepEqual on the
+// in-memory objects, decoded values included: an unchanged object whose numbers came back as
+// integers compares unequal to the one read from the state file, and the plan exits 2 while it
+// prints "No changes.". Terraform v1.15.0 fixed that upstream ("remove the use of
+// reflect.DeepEqual for states"); the decimal text makes the older releases exit 0 too.
+// tests/e2e/test_refresh_only.py proves it with terraform 1.11.4; docs/design/terraform-plugin.md
+// keeps the reasoning.
 absl::Status EncodeDynamicValue(const cty::Value& value, const cty::Type& type,
                                 tfplugin6::DynamicValue* out) {
-  ASSIGN_OR_RETURN(std::string bytes, cty::EncodeMsgpack(value, type));
+  ASSIGN_OR_RETURN(std::string bytes,
+                   cty::EncodeMsgpack(value, type, cty::NumberForm::kDecimalText));
   out->set_msgpack(std::move(bytes));
   return absl::OkStatus();
 }

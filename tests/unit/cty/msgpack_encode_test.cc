@@ -110,6 +110,39 @@ TEST(MsgpackEncodeTest, NonIntegersAsFloat64OrDecimalText) {
             Hex(Bytes("d9 20") + "123456789012345678901234567890.5"));
 }
 
+// What EncodeDynamicValue sends Terraform (internal/tfprotocol/convert.cc): every finite number
+// as its exact decimal text, which the decoder (like go-cty's) reads back to the same number.
+TEST(MsgpackEncodeTest, DecimalTextNumberForm) {
+  const Type n = Type::Number();
+  auto text = [&](const Value& v) {
+    absl::StatusOr<std::string> bytes = EncodeMsgpack(v, n, NumberForm::kDecimalText);
+    EXPECT_TRUE(bytes.ok()) << bytes.status();
+    return bytes.ok() ? Hex(*bytes) : std::string();
+  };
+  EXPECT_EQ(text(Value::Int(0)), "a1 30");
+  EXPECT_EQ(text(Value::Int(50)), "a2 35 30");
+  EXPECT_EQ(text(Value::Int(-40000)), "a6 2d 34 30 30 30 30");
+  EXPECT_EQ(text(Value::Num(Number::Double(2.5))), "a3 32 2e 35");
+  EXPECT_EQ(text(Num("0.1")), "a3 30 2e 31");
+  EXPECT_EQ(text(Value::Num(Number::Uint(std::numeric_limits<uint64_t>::max()))),
+            Hex(Bytes("b4") + "18446744073709551615"));
+  EXPECT_EQ(text(Num("123456789012345678901234567890.5")),
+            Hex(Bytes("d9 20") + "123456789012345678901234567890.5"));
+  // No decimal text names an infinity: float64, as go-cty sends it.
+  EXPECT_EQ(text(Value::Num(Number::Double(std::numeric_limits<double>::infinity()))),
+            "cb 7f f0 00 00 00 00 00 00");
+  // Only numbers change form; and each value decodes back to itself.
+  const Type object = Type::Object({{"n", n}, {"s", Type::String()}, {"l", Type::List(n)}});
+  const Value v = Value::Object({{"n", Num("1e300")},
+                                 {"s", Value::String("7")},
+                                 {"l", Value::List(n, {Value::Int(1), Num("-0.25")})}});
+  absl::StatusOr<std::string> bytes = EncodeMsgpack(v, object, NumberForm::kDecimalText);
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  absl::StatusOr<Value> back = DecodeMsgpack(*bytes, object);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(*back, v);
+}
+
 TEST(MsgpackEncodeTest, Primitives) {
   EXPECT_EQ(EncodeHex(Value::String("hi"), Type::String()), "a2 68 69");
   EXPECT_EQ(EncodeHex(Value::String(std::string(32, 'x')), Type::String()),
