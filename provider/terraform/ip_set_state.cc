@@ -173,8 +173,10 @@ tfprotocol::Schema IpSetSchema() {
       Attribute::Computed(
           "last_read_at", cty::Type::String(),
           "RFC 3339 UTC time of the last successful read of Agora's list that the published "
-          "set reflects. A failed read never changes it. Null only in a state from provider "
-          "version 0.1.x until its first successful read."),
+          "set reflects. With `keep` every successful refresh moves it (`max_staleness` "
+          "measures its age); with `fail` it moves when a read changes the published set. A "
+          "failed read never changes it. Null only in a state from provider version 0.1.x "
+          "until its first successful read."),
       Attribute::Computed("pending_removal", kStringMap,
                           "Addresses Agora no longer publishes that are still published for "
                           "their grace period: address → RFC 3339 UTC time they leave."),
@@ -265,29 +267,14 @@ std::string EncodeLastRead(const LastRead& read) {
   w.StartObject();
   w.Key("read_at");
   w.String(Rfc3339(read.read_at).c_str());
-  if (read.failure) {
-    w.Key("error_summary");
-    w.String(read.failure->summary.c_str());
-    w.Key("error");
-    w.String(read.failure->detail.c_str());
-    if (read.credentials) {
-      w.Key("credentials");
-      w.Bool(true);
-    }
-    if (read.last_good_read_at) {
-      w.Key("last_good_read_at");
-      w.String(Rfc3339(*read.last_good_read_at).c_str());
-    }
-  } else {
-    w.Key("url");
-    w.String(read.url.c_str());
-    w.Key("request_id");
-    w.String(read.request_id.c_str());
-    w.Key("addresses");
-    w.StartArray();
-    for (const IpAddress& a : read.addresses) w.String(a.ToString().c_str());
-    w.EndArray();
-  }
+  w.Key("url");
+  w.String(read.url.c_str());
+  w.Key("request_id");
+  w.String(read.request_id.c_str());
+  w.Key("addresses");
+  w.StartArray();
+  for (const IpAddress& a : read.addresses) w.String(a.ToString().c_str());
+  w.EndArray();
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -304,11 +291,7 @@ std::optional<LastRead> DecodeLastRead(const std::string& bytes) {
     return std::string(it->value.GetString(), it->value.GetStringLength());
   };
   LastRead read;
-  std::optional<std::string> read_at = text("read_at");
-  std::optional<absl::Time> t = read_at ? ParseTime(*read_at) : std::nullopt;
-  if (!t) return std::nullopt;
-  read.read_at = *t;
-  if (std::optional<std::string> error = text("error")) {
+  if (std::optional<std::string> error = text("error")) {  // A failure, by an earlier version.
     read.failure = Diagnostic{tfprotocol::Severity::kError,
                               text("error_summary").value_or("Could not read Agora's IPs"),
                               *error,
@@ -321,6 +304,10 @@ std::optional<LastRead> DecodeLastRead(const std::string& bytes) {
     }
     return read;
   }
+  std::optional<std::string> read_at = text("read_at");
+  std::optional<absl::Time> t = read_at ? ParseTime(*read_at) : std::nullopt;
+  if (!t) return std::nullopt;
+  read.read_at = *t;
   auto list = doc.FindMember("addresses");
   if (list == doc.MemberEnd() || !list->value.IsArray()) return std::nullopt;
   for (const auto& item : list->value.GetArray()) {

@@ -91,7 +91,10 @@ absl::StatusOr<cty::Value> UpgradeV0(const cty::Type& type, const std::string& j
 // How many addresses a state has pending removal.
 size_t PendingCount(const cty::Value& state);
 
-// Private state: the last read of Agora, successful or not.
+// Private state: the last successful read of Agora. Terraform compares it, with the state, to
+// decide whether a refresh-only plan has anything to apply, so a refresh rewrites it only when it
+// has news (NcsIpSetResource::Read). Earlier versions also recorded failed reads: those records
+// still decode, with `failure` set.
 struct LastRead {
   absl::Time read_at;
   std::vector<IpAddress> addresses;  // Sorted, unique; empty when the read failed.
@@ -99,8 +102,7 @@ struct LastRead {
   std::string request_id;
   std::optional<tfprotocol::Diagnostic> failure;  // Summary and detail of the failed read.
   bool credentials = false;  // The failure is rejected or missing credentials.
-  // A failed read: the time of the last successful read recorded before it, if any (so that a
-  // state without last_read_at, from version 0, keeps a stand-in through an outage).
+  // A failed read: the time of the last successful read recorded before it, if any.
   std::optional<absl::Time> last_good_read_at;
 };
 

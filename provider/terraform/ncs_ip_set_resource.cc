@@ -54,15 +54,14 @@ Diagnostic CredentialsError(const Diagnostic& failure) {
 }
 
 // The plan's error once the last good list is older than max_staleness.
-Diagnostic StalenessError(const Diagnostic& failure, absl::Duration age, absl::Time last_good,
-                          const Policy& policy) {
+Diagnostic StalenessError(absl::Duration age, absl::Time last_good, const Policy& policy) {
   return Diagnostic{
       tfprotocol::Severity::kError, "Agora's Notifications IPs are too old to keep",
       absl::StrCat(
           "The published list was last confirmed by Agora ", Age(age), " ago (last_read_at ",
           ip_set::Rfc3339(last_good), "), longer than max_staleness (", policy.max_staleness_text,
-          "), and Agora still cannot be read: ", failure.summary, ": ", failure.detail,
-          "\n\nAgora adjusts these addresses from time to time and asks for a read at least every "
+          "), and no newer read is at hand: the refresh could not read Agora (its warning "
+          "says why), or the plan did not refresh (-refresh=false).\n\nAgora adjusts these addresses from time to time and asks for a read at least every "
           "24 hours, so this list may no longer be the one Agora sends from. Restore access to "
           "Agora (network, endpoints), then plan again. To keep the old list for longer on "
           "purpose, raise max_staleness in the configuration and plan with -refresh=false."),
@@ -155,47 +154,58 @@ tfprotocol::ReadResourceResponse NcsIpSetResource::Read(
       d.Add(std::move(failure));
       return response;
     }
-    const std::optional<LastRead> last = DecodeLastRead(request.private_state);
-    LastRead failed;
-    failed.read_at = Seconds(provider_.clock().Now());
-    failed.failure = live.failure;
-    // The time of the last good read survives the failure (for states without last_read_at).
-    failed.last_good_read_at = ip_set::LastGoodReadAt(state, last);
-    const absl::Duration age = failed.read_at - *failed.last_good_read_at;
+    // Nothing is stored: the state and the record of the last good read stay as they are, so
+    // each failed refresh of an outage leaves Terraform's copy unchanged (a refresh-only plan has
+    // nothing to apply), and the plan keeps the list and checks its age (max_staleness).
+    const absl::Time last_good =
+        ip_set::LastGoodReadAt(state, DecodeLastRead(request.private_state));
+    const absl::Duration age = Seconds(provider_.clock().Now()) - last_good;
+    d.AddWarning(
+        absl::StrCat(live.failure->summary, ": keeping the last good list"),
+        absl::StrCat(live.failure->detail, "\n\non_fetch_error = \"keep\": the ",
+                     list.service_name, " addresses in state stay published, unchanged. They "
+                     "were confirmed by Agora ", Age(age), " ago (last_read_at ",
+                     ip_set::Rfc3339(last_good), "); plans fail once it is older than "
+                     "max_staleness (", policy.max_staleness_text, ")."));
     if (age <= policy.max_staleness) {
-      // Past max_staleness, Plan fails on max_staleness with the age and this error instead.
-      d.AddWarning(
-          absl::StrCat(live.failure->summary, ": keeping the last good list"),
-          absl::StrCat(live.failure->detail, "\n\non_fetch_error = \"keep\": the ",
-                       list.service_name, " addresses in state stay published, unchanged. They "
-                       "were confirmed by Agora ", Age(age), " ago (last_read_at ",
-                       ip_set::Rfc3339(*failed.last_good_read_at), "); plans fail once it is "
-                       "older than max_staleness (", policy.max_staleness_text, ")."));
+      // Past max_staleness, Plan logs and fails on max_staleness instead.
       base::Log(base::LogLevel::kInfo, "Agora cannot be read: keeping the last good list",
                 {{"service", list.service_name},
                  {"age", Age(age)},
                  {"max_staleness", policy.max_staleness_text},
                  {"error", live.failure->summary}});
     }
-    response.private_state = EncodeLastRead(failed);
+    response.private_state = request.private_state;
     response.new_state = state;
     return response;
   }
   const LastRead read = LastReadOf(*live.answer());
   LogRead(read, list.service_name);
-  response.private_state = EncodeLastRead(read);
-  if (!imported) {
-    // The refresh records the read and its time; what it changes is planned, and shown, by Plan.
-    response.new_state = ip_set::WithLastReadAt(type_, state, read.read_at);
+  if (imported) {
+    // After an import: publish the live list as it is.
+    response.private_state = EncodeLastRead(read);
+    if (std::optional<Diagnostic> error = MinCountErrorOf(read, list.min_count)) {
+      d.Add(*std::move(error));
+      return response;
+    }
+    const Publication first = FirstPublication(read.addresses, read.read_at);
+    response.new_state = BuildState(type_, state, &first, nullptr, read.read_at);
     return response;
   }
-  // After an import: publish the live list as it is.
-  if (std::optional<Diagnostic> error = MinCountErrorOf(read, list.min_count)) {
-    d.Add(*std::move(error));
-    return response;
-  }
-  const Publication first = FirstPublication(read.addresses, read.read_at);
-  response.new_state = BuildState(type_, state, &first, nullptr, read.read_at);
+  // A refresh changes what Terraform stores only when it has news, so that `terraform plan
+  // -refresh-only -detailed-exitcode` exits 0 when nothing changed (docs/resources/ncs_ip_set.md,
+  // "Which command detects what"):
+  // - the stored record of the read stays as it is while Agora answers the list it holds and no
+  //   address is pending removal (an expiry needs the time of this read);
+  // - last_read_at moves with each read only under "keep", whose max_staleness measures its age,
+  //   or when a state from version 0 gets its first.
+  const std::optional<LastRead> last = DecodeLastRead(request.private_state);
+  const bool same_read = last && !last->failure && last->addresses == read.addresses &&
+                         ip_set::PendingCount(state) == 0;
+  response.private_state = same_read ? request.private_state : EncodeLastRead(read);
+  response.new_state = policy.on_fetch_error == "keep" || !ip_set::LastReadAtOf(state)
+                           ? ip_set::WithLastReadAt(type_, state, read.read_at)
+                           : state;
   return response;
 }
 
@@ -238,6 +248,7 @@ tfprotocol::PlanResourceResponse NcsIpSetResource::Plan(
   std::optional<LastRead> read = DecodeLastRead(request.prior_private);
   std::optional<absl::Time> last_read_at = ip_set::LastReadAtOf(prior);
   if (read && read->failure) {
+    // A failed read recorded by an earlier version of this provider.
     if (read->credentials) {
       d.Add(CredentialsError(*read->failure));
       return response;
@@ -246,20 +257,24 @@ tfprotocol::PlanResourceResponse NcsIpSetResource::Plan(
       d.Add(ToError(*read->failure));
       return response;
     }
-    // "Now" is the failed read's time, so that this stays a function of the stored inputs.
+  }
+  if (policy.on_fetch_error == "keep") {
+    // A successful refresh has just moved last_read_at; when it has not (the refresh failed, or
+    // -refresh=false), the list is kept while it is young enough. The age is measured with the
+    // clock: it decides whether the plan fails, not what it plans, and Terraform's second plan at
+    // apply time checks it again.
     const absl::Time last_good = ip_set::LastGoodReadAt(prior, read);
-    const absl::Duration age = read->read_at - last_good;
+    const absl::Duration age = Seconds(provider_.clock().Now()) - last_good;
     if (age > policy.max_staleness) {
       base::Log(base::LogLevel::kInfo, "The last good list is older than max_staleness",
                 {{"service", list.service_name},
                  {"age", Age(age)},
-                 {"max_staleness", policy.max_staleness_text},
-                 {"error", read->failure->summary}});
-      d.Add(StalenessError(*read->failure, age, last_good, policy));
+                 {"max_staleness", policy.max_staleness_text}});
+      d.Add(StalenessError(age, last_good, policy));
       return response;
     }
-    read.reset();  // Keep the last good list; the refresh already warned.
   }
+  if (read && read->failure) read.reset();  // Keep the last good list; the refresh warned.
   if (read) {
     if (std::optional<Diagnostic> error = MinCountErrorOf(*read, list.min_count)) {
       d.Add(*std::move(error));
@@ -276,8 +291,12 @@ tfprotocol::PlanResourceResponse NcsIpSetResource::Plan(
                  std::string(next.status().message()), AttributePath::Attr("max_removed_percent"));
       return response;
     }
+    if (!(*next == *publication) || !last_read_at) {
+      // The published set now reflects this read (unless the refresh already recorded a later
+      // one, under "keep").
+      last_read_at = last_read_at ? std::max(*last_read_at, read->read_at) : read->read_at;
+    }
     publication = *std::move(next);
-    last_read_at = read->read_at;  // The published set now reflects this read.
   }
   if (!ip_set::SameCut(prior, config)) {
     d.AddWarning("The chunks are cut afresh",
