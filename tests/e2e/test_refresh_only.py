@@ -14,6 +14,7 @@ command detects what", says what each command detects.
 
 from __future__ import annotations
 
+import json
 import time
 import unittest
 from typing import Any, Dict, Mapping, Optional
@@ -175,6 +176,26 @@ class RefreshOnlyExitCodeTest(unittest.TestCase):
                    if line.strip().startswith("~ ") and "=" in line]
         self.assertEqual(len(changed), 1, result.output)
         self.assertIn("last_read_at", changed[0])
+
+    def test_numbers_beyond_int64_and_fractions_make_the_round_trip(self) -> None:
+        # Terraform validates every number the provider accepts (whole, in range), so only a state
+        # file can carry others: its JSON goes to UpgradeResourceState, whose answer (decimal text)
+        # terraform decodes and sends back to ReadResource, which names the values it got.
+        self.serve()
+        self.write({"chunk_size": 2})
+        self.apply()
+        state = self.workdir.state()
+        attributes = state["resources"][0]["instances"][0]["attributes"]
+        attributes["chunk_size"] = 123456789012345678901234567890
+        attributes["max_removed_percent"] = 12.5
+        (self.workdir.path / "terraform.tfstate").write_text(json.dumps(state), encoding="utf-8")
+        result = self.refresh_only()
+        self.assertEqual(result.returncode, 1, result.describe())
+        self.assertIn("Unreadable agora_ncs_ip_set state", result.output)
+        self.assertIn("chunk_size must be a whole number from 1 to 1000; got 1.23457e+29",
+                      " ".join(result.output.split()))
+        self.assertIn("got 12.5", result.output)
+        self.assertNotIn("msgpack", result.output)
 
     def test_a_number_terraform_computes_in_a_root_output_is_terraforms_own_caveat(self) -> None:
         # length() is computed by terraform, so the prior output (from the state file) and the new
