@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <limits>
 #include <msgpack.hpp>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -161,8 +162,31 @@ absl::Status Encode(const Value& value, const Type& type, NumberForm form, const
     case Kind::kBool:
       value.as_bool() ? packer.pack_true() : packer.pack_false();
       return absl::OkStatus();
+    case Kind::kSet: {
+      // Distinct strings that are not valid UTF-8 can become the same text once repaired, and so
+      // two elements the same value: sent once, as a set holds it.
+      std::vector<std::string> encoded;
+      std::set<std::string_view> seen;
+      encoded.reserve(value.elements().size());
+      for (size_t i = 0; i < value.elements().size(); ++i) {
+        msgpack::sbuffer element;
+        Packer element_packer(element);
+        RETURN_IF_ERROR(
+            Encode(value.elements()[i], type.element(), form, path.Index(i), element_packer));
+        encoded.emplace_back(element.data(), element.size());
+      }
+      std::vector<const std::string*> unique;
+      for (const std::string& e : encoded) {
+        if (seen.insert(e).second) unique.push_back(&e);
+      }
+      packer.pack_array(static_cast<uint32_t>(unique.size()));
+      // pack_bin_body appends bytes as they are (no header): each element already encoded.
+      for (const std::string* e : unique) {
+        packer.pack_bin_body(e->data(), static_cast<uint32_t>(e->size()));
+      }
+      return absl::OkStatus();
+    }
     case Kind::kList:
-    case Kind::kSet:
     case Kind::kTuple: {
       const Value::Elements& elements = value.elements();
       packer.pack_array(static_cast<uint32_t>(elements.size()));
@@ -173,13 +197,23 @@ absl::Status Encode(const Value& value, const Type& type, NumberForm form, const
       }
       return absl::OkStatus();
     }
-    case Kind::kMap:
+    case Kind::kMap: {
+      std::set<std::string> keys;
+      for (const auto& [key, unused] : value.attributes()) {
+        if (base::IsValidUtf8(key)) continue;
+        if (!keys.insert(base::ToValidUtf8(key)).second ||
+            value.attributes().count(base::ToValidUtf8(key)) != 0) {
+          return path.Key(key).Error(
+              "map key is not valid UTF-8, and replacing its invalid bytes makes it another key");
+        }
+      }
       packer.pack_map(static_cast<uint32_t>(value.attributes().size()));
       for (const auto& [key, element] : value.attributes()) {
         RETURN_IF_ERROR(PackString(key, path, packer));
         RETURN_IF_ERROR(Encode(element, type.element(), form, path.Key(key), packer));
       }
       return absl::OkStatus();
+    }
     case Kind::kObject:  // Handled above.
     case Kind::kDynamic:
       break;
@@ -189,7 +223,8 @@ absl::Status Encode(const Value& value, const Type& type, NumberForm form, const
 
 }  // namespace
 
-absl::StatusOr<std::string> EncodeMsgpack(const Value& value, const Type& type, NumberForm numbers) {
+absl::StatusOr<std::string> EncodeMsgpack(const Value& value, const Type& type,
+                                          NumberForm numbers) {
   msgpack::sbuffer buffer;
   Packer packer(buffer);
   RETURN_IF_ERROR(Encode(value, type, numbers, Path(), packer));
