@@ -201,8 +201,8 @@ absl::Status Encode(const Value& value, const Type& type, NumberForm form, const
       std::set<std::string> keys;
       for (const auto& [key, unused] : value.attributes()) {
         if (base::IsValidUtf8(key)) continue;
-        if (!keys.insert(base::ToValidUtf8(key)).second ||
-            value.attributes().count(base::ToValidUtf8(key)) != 0) {
+        std::string repaired = base::ToValidUtf8(key);
+        if (value.attributes().count(repaired) != 0 || !keys.insert(std::move(repaired)).second) {
           return path.Key(key).Error(
               "map key is not valid UTF-8, and replacing its invalid bytes makes it another key");
         }

@@ -61,8 +61,8 @@ Diagnostic StalenessError(absl::Duration age, absl::Time last_good, const Policy
           "The published list was last confirmed by Agora ", Age(age), " ago (last_read_at ",
           ip_set::Rfc3339(last_good), "), longer than max_staleness (", policy.max_staleness_text,
           "), and no newer read is at hand: the refresh could not read Agora (its warning "
-          "says why), or the plan did not refresh (-refresh=false).\n\nAgora adjusts these addresses from time to time and asks for a read at least every "
-          "24 hours, so this list may no longer be the one Agora sends from. Restore access to "
+          "says why), or the plan did not refresh (-refresh=false).\n\nAgora adjusts these "
+          "addresses from time to time and asks for a read at least every 24 hours, so this list may no longer be the one Agora sends from. Restore access to "
           "Agora (network, endpoints), then plan again. To keep the old list for longer on "
           "purpose, raise max_staleness in the configuration and plan with -refresh=false."),
       AttributePath::Attr("max_staleness")};

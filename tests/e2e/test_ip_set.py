@@ -472,6 +472,28 @@ class NcsIpSetResourceTest(unittest.TestCase):
         self.assertGreater(self.attributes()["last_read_at"], read_at)
         self.assert_published(FOUR)
 
+    def test_past_max_staleness_plans_without_a_refresh_and_saved_plans_fail_too(self) -> None:
+        self.create({"on_fetch_error": "keep", "max_staleness": "3s"})
+        # A reviewed change, saved while the list is young, during an outage.
+        self.fake.add_rule(status=503)
+        self.write({"on_fetch_error": "keep", "max_staleness": "3s", "grace_period": "1h"})
+        saved = self.plan("-out=tfplan")
+        self.assertEqual(saved.returncode, 2, saved.describe())
+        time.sleep(4.2)
+        # Terraform plans again when it applies: the list is too old by then.
+        applied = self.workdir.run("apply", "-no-color", "-input=false", "tfplan")
+        self.assertEqual(applied.returncode, 1, applied.describe())
+        self.assertIn("Agora's Notifications IPs are too old to keep", applied.output)
+        self.assertEqual(self.attributes()["grace_period"], "0s", "nothing was applied")
+        # Without a refresh there is no newer read either; raising max_staleness plans past it.
+        plan = self.plan("-refresh=false")
+        self.assertEqual(plan.returncode, 1, plan.describe())
+        self.assertIn("the plan did not refresh (-refresh=false)",
+                      " ".join(plan.output.split()))
+        self.write({"on_fetch_error": "keep", "max_staleness": "1h", "grace_period": "1h"})
+        self.apply_ok("-refresh=false")
+        self.assertEqual(self.attributes()["max_staleness"], "1h")
+
     def test_rejected_credentials_fail_even_with_keep(self) -> None:
         self.create({"on_fetch_error": "keep"})
         self.fake.add_rule(status=401, message="invalid credentials (fake)")
